@@ -1,0 +1,1 @@
+"""`make bench`: speed figures for the table in the README and bench-results.json."""

@@ -1,0 +1,253 @@
+"""Measure the wiki: view throughput against bare Flask, save latency vs history length, text-core speed.
+
+Run with `make bench`; prints a table and writes bench-results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "bench password 1"
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(target: str, env: dict):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            "2",
+            "--no-control-socket",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/login" if "wsgi" in target else f"http://127.0.0.1:{port}/", timeout=1
+                )
+                break
+            except Exception:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def wrk(url: str, cookie: str | None = None) -> float:
+    command = ["wrk", "-t2", "-c4", f"-d{WRK_SECONDS}s", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        raise RuntimeError(f"wrk saw {non_2xx.group(1)} error responses:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def login_cookie(base: str, email: str) -> str:
+    import http.cookiejar
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
+    opener.open(base + "/login", data=data)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def plan_text(size: int, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    words = (
+        "segment value proposition regional banks credit unions insurers webinar lead scoring "
+        "council field presentation resilience DORA pipeline campaign budget quarter"
+    ).split()
+    out, n = [], 0
+    while sum(len(p) for p in out) < size:
+        n += 1
+        if n % 6 == 1:
+            out.append(f"## Section {n}\n\n")
+        out.append(" ".join(rng.choice(words) for _ in range(60)) + ".\n\n")
+    return "".join(out)[:size]
+
+
+def change_one_percent(text: str, seed: int) -> str:
+    rng = random.Random(seed)
+    lines = text.split("\n")
+    for _ in range(max(1, len(lines) // 100)):
+        i = rng.randrange(len(lines))
+        lines[i] = lines[i] + " (revised)"
+    return "\n".join(lines)
+
+
+def setup_database(workdir: Path) -> dict:
+    env = {"DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}", "SECRET_KEY": "bench-secret"}
+    os.environ.update(env)
+    from sqlalchemy import insert
+
+    from wiki import create_app
+    from wiki.extensions import db
+    from wiki.models import Page, Revision, utcnow
+    from wiki.services import accounts, pages
+    from wiki.services.pages import EditSubmission
+
+    app = create_app()
+    with app.app_context():
+        db.create_all()
+        user = accounts.create_user(None, "bench@example.com", "Bench", "council", PASSWORD)
+        user = db.session.get(type(user), user.id)
+        body = plan_text(20_000)
+        for n in range(50):
+            pages.save_revision(
+                user, EditSubmission("bench-plan", body + f"\nEdit {n}.\n", f"edit {n}", n, kind="plan")
+            )
+        saves = {}
+        for history in (10, 10_000):
+            slug = f"history-{history}"
+            pages.save_revision(user, EditSubmission(slug, "start\n", "", 0))
+            page = pages.get_page(slug)
+            rows = [
+                {
+                    "page_id": page.id,
+                    "number": n,
+                    "body": f"text {n}\n",
+                    "size": 8,
+                    "size_change": 0,
+                    "summary": "",
+                    "author_id": user.id,
+                    "created_at": utcnow(),
+                    "origin": "edit",
+                }
+                for n in range(2, history + 1)
+            ]
+            db.session.execute(insert(Revision), rows)
+            last = db.session.execute(
+                Revision.__table__.select().where(Revision.page_id == page.id, Revision.number == history)
+            ).first()
+            db.session.execute(
+                Page.__table__.update().where(Page.id == page.id).values(head_number=history, head_revision_id=last.id)
+            )
+            db.session.commit()
+            times = []
+            for n in range(40):
+                base = history + n
+                started = time.perf_counter()
+                pages.save_revision(user, EditSubmission(slug, plan_text(20_000, n), "bench", base))
+                times.append((time.perf_counter() - started) * 1000)
+            saves[history] = statistics.median(times[5:])
+    return {"env": env, "save_ms_10": saves[10], "save_ms_10000": saves[10_000]}
+
+
+def text_core() -> dict:
+    from wiki.text.diff import word_diff
+    from wiki.text.merge import merge
+
+    base = plan_text(100_000)
+    other = change_one_percent(base, 2)
+    diffs = []
+    for _ in range(7):
+        started = time.perf_counter()
+        word_diff(base, other)
+        diffs.append((time.perf_counter() - started) * 1000)
+    lines = base.split("\n")
+    mine = "\n".join(line + " (mine)" if i % 50 == 3 else line for i, line in enumerate(lines))
+    theirs = "\n".join(line + " (theirs)" if i % 50 == 27 else line for i, line in enumerate(lines))
+    merges = []
+    for _ in range(7):
+        started = time.perf_counter()
+        result = merge(base, mine, theirs)
+        merges.append((time.perf_counter() - started) * 1000)
+    assert result.clean
+    from wiki.services.rendering import RenderCache
+
+    class FakeRevision:
+        id = 1
+        body = base
+
+    cache = RenderCache()
+    started = time.perf_counter()
+    cache.get(FakeRevision)
+    first = (time.perf_counter() - started) * 1000
+    cached = []
+    for _ in range(100):
+        started = time.perf_counter()
+        cache.get(FakeRevision)
+        cached.append((time.perf_counter() - started) * 1000)
+    return {
+        "diff_100kb_ms": statistics.median(diffs),
+        "merge_100kb_ms": statistics.median(merges),
+        "render_100kb_first_ms": first,
+        "render_cached_ms": statistics.median(cached),
+    }
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("make bench needs wrk (apt-get install wrk)")
+    workdir = Path(tempfile.mkdtemp(prefix="council-wiki-bench-"))
+    results: dict[str, float] = {}
+    prepared = setup_database(workdir)
+    results["save_ms_10"] = prepared["save_ms_10"]
+    results["save_ms_10000"] = prepared["save_ms_10000"]
+    results["save_ratio"] = results["save_ms_10000"] / results["save_ms_10"]
+    with gunicorn("bench.hello:app", {}) as base:
+        wrk(base + "/")
+        results["hello_rps"] = wrk(base + "/")
+    with gunicorn("wsgi:app", prepared["env"]) as base:
+        cookie = login_cookie(base, "bench@example.com")
+        wrk(base + "/p/bench-plan", cookie)
+        results["view_rps"] = wrk(base + "/p/bench-plan", cookie)
+    results["view_to_hello"] = results["view_rps"] / results["hello_rps"]
+    results.update(text_core())
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    targets = {
+        "view_to_hello": ">= 0.15 (goal 0.35)",
+        "save_ratio": "<= 1.5",
+        "diff_100kb_ms": "p50 < 100",
+        "merge_100kb_ms": "< 50",
+        "render_cached_ms": "from cache",
+    }
+    print(f"\n{'figure':24} {'value':>12}  target")
+    for name, value in results.items():
+        print(f"{name:24} {value:12.3f}  {targets.get(name, '')}")
+    (ROOT / "bench-results.json").write_text(json.dumps({k: round(v, 4) for k, v in results.items()}, indent=2) + "\n")
+    print("\nwritten to bench-results.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Bad input gets a clear sentence and the right status, never a 500 and never lost text."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_oversized_body_answers_413_naming_the_limit(app, as_council):
+    limit = app.config["MAX_PAGE_BYTES"]
+    body = "x" * (limit + 1)
+    response = as_council.post("/p/big/edit", {"body": body, "summary": "", "base_revision": "0"})
+    assert response.status_code == 413
+    assert f"{limit // 1024} KB" in response.get_data(as_text=True)
+
+
+def test_request_larger_than_the_request_cap_answers_413(app, as_council):
+    body = "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)
+    response = as_council.post("/p/big/edit", {"body": body, "base_revision": "0"})
+    assert response.status_code == 413
+    assert "KB" in response.get_data(as_text=True)
+
+
+def test_missing_csrf_token_answers_400(as_council):
+    response = as_council.client.post("/p/fy27-plan/edit", data={"body": "x", "base_revision": "0"})
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+
+
+def test_invalid_utf8_answers_400(as_council):
+    token = as_council.csrf_token("/")
+    raw = b"csrf_token=" + token.encode() + b"&body=%FF%FEbad&base_revision=0"
+    response = as_council.client.post("/p/fy27-plan/edit", data=raw, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "UTF-8" in response.get_data(as_text=True)
+
+
+def test_nul_bytes_answer_400(as_council):
+    response = as_council.post("/p/fy27-plan/edit", {"body": "a\x00b", "base_revision": "0"})
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
+
+
+def test_nul_bytes_in_multipart_answer_400(as_council):
+    token = as_council.csrf_token("/")
+    response = as_council.client.post(
+        "/p/fy27-plan/edit",
+        data={"csrf_token": token, "body": "a\x00b", "base_revision": "0"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("base", ["-1", "abc", "99"])
+def test_nonsense_base_revision_answers_400(as_council, base):
+    as_council.post("/p/fy27-plan/edit", {"body": "one\n", "base_revision": "0"})
+    response = as_council.post("/p/fy27-plan/edit", {"body": "two\n", "base_revision": base})
+    assert response.status_code == 400
+
+
+def test_overlong_summary_answers_400(as_council):
+    response = as_council.post("/p/fy27-plan/edit", {"body": "x", "summary": "s" * 301, "base_revision": "0"})
+    assert response.status_code == 400
+    assert "300" in response.get_data(as_text=True)
+
+
+def test_unknown_page_kind_answers_400(as_council):
+    response = as_council.post("/p/fy27-plan/edit", {"body": "x", "kind": "poster", "base_revision": "0"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("query", ["rev=abc", "rev=-3", "rev=1e9", "rev=99999999999999"])
+def test_bad_revision_numbers_answer_400(as_council, query):
+    as_council.post("/p/fy27-plan/edit", {"body": "x", "base_revision": "0"})
+    assert as_council.get(f"/p/fy27-plan?{query}").status_code == 400
+
+
+def test_diff_of_missing_revision_answers_404(as_council):
+    as_council.post("/p/fy27-plan/edit", {"body": "x", "base_revision": "0"})
+    assert as_council.get("/p/fy27-plan/diff?from=1&to=7").status_code == 404
+
+
+def test_error_fragment_for_htmx(as_council):
+    response = as_council.post(
+        "/p/Bad/preview", {"body": "x"}, headers={"HX-Request": "true", "HX-Request-Type": "partial"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and 'role="alert"' in html

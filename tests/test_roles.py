@@ -1,0 +1,78 @@
+"""Every endpoint, every role (and nobody signed in), with the status each should get."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_page, publish
+
+ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
+ROLES = (ANON, FIELD, COUNCIL, LEAD)
+
+# (method, url, {role: expected status}); anonymous is always sent to sign in unless listed.
+MATRIX = [
+    ("GET", "/", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/login", {ANON: 200, FIELD: 302, COUNCIL: 302, LEAD: 302}),
+    ("GET", "/account", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/changes", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/new?slug=fresh-page", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    ("GET", "/p/fy27-plan", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan?rev=1", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan?rev=2", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/draft-only", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/raw", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/raw?rev=2", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/edit", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/brand-new/edit", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/history", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/diff?from=1&to=2", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/p/fy27-plan/edit", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/fy27-plan/preview", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/p/fy27-plan/draft/discard", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/fy27-plan/restore", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/fy27-plan/publish", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("GET", "/admin/users", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/admin/users", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("GET", "/admin/users/{field_id}", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/admin/users/{field_id}", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/admin/users/{field_id}/password", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/logout", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+]
+
+FORMS = {
+    "/p/fy27-plan/edit": {"body": "# Plan\n\nEdited.\n", "summary": "edit", "base_revision": "2"},
+    "/p/fy27-plan/preview": {"body": "preview", "base_revision": "2"},
+    "/p/fy27-plan/restore": {"rev": "1"},
+    "/p/fy27-plan/publish": {"rev": "2"},
+    "/admin/users": {"email": "x@example.com", "name": "X", "role": "field", "password": "long enough pass"},
+    "/admin/users/{field_id}": {"name": "Finn Field", "role": "field", "active": "y"},
+    "/admin/users/{field_id}/password": {"password": "another long password"},
+}
+
+
+@pytest.fixture
+def world(app, people):
+    with app.app_context():
+        page = make_page(people["council"], bodies=("# Plan\n\nOne.\n", "# Plan\n\nTwo.\n"))
+        publish(people["lead"], page, 1)
+        make_page(people["council"], slug="draft-only")
+    return people
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+def test_route_answers_each_role_as_expected(world, browser, role, method, url, expected):
+    person = browser(None if role == ANON else world[role])
+    url = url.format(field_id=world["field"].id)
+    if method == "GET":
+        response = person.get(url)
+    else:
+        response = person.post(
+            url, FORMS.get(url.replace(str(world["field"].id), "{field_id}"), {}), token_from="/login"
+        )
+    wanted = expected.get(role, 302 if method == "GET" or role == ANON else None)
+    if role == ANON and method == "POST":
+        wanted = expected.get(role, 302)
+    assert response.status_code == wanted, response.get_data(as_text=True)[:500]
+    if role == ANON and wanted == 302:
+        assert "/login" in response.headers["Location"]

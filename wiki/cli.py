@@ -1,0 +1,101 @@
+"""Command line: `flask --app wsgi users ...`, `demo`, `backup`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from wiki.errors import WikiError
+from wiki.services import accounts
+
+users = AppGroup("users", help="Create and manage accounts.")
+
+
+def _fail(error: WikiError) -> None:
+    raise click.ClickException(error.message)
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["lead", "council", "field"]))
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--region", default=None, help="Region or group, shown when the council is credited.")
+def create(email: str, name: str, role: str, password: str, region: str | None) -> None:
+    """Create an account."""
+    try:
+        user = accounts.create_user(None, email, name, role, password, region)
+    except WikiError as error:
+        _fail(error)
+    click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@users.command("list")
+def list_() -> None:
+    """List every account."""
+    for user in accounts.list_users(None):
+        state = "" if user.active else "  [deactivated]"
+        click.echo(f"{user.email:40} {user.role.value:8} {user.name}{state}")
+
+
+def _by_email(email: str):
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    return user
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["lead", "council", "field"]))
+def set_role(email: str, role: str) -> None:
+    """Change someone's role (ends their sessions)."""
+    try:
+        accounts.set_role(None, _by_email(email).id, role)
+    except WikiError as error:
+        _fail(error)
+    click.echo(f"{email} is now {role}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Stop someone signing in (ends their sessions; their contributions stay)."""
+    try:
+        accounts.set_active(None, _by_email(email).id, False)
+    except WikiError as error:
+        _fail(error)
+    click.echo(f"{email} is deactivated.")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password(email: str, password: str) -> None:
+    """Set someone's password (ends their sessions)."""
+    try:
+        accounts.reset_password(None, _by_email(email).id, password)
+    except WikiError as error:
+        _fail(error)
+    click.echo(f"Password for {email} is changed.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
+def demo(if_empty: bool) -> None:
+    """Load the demo company: leads, the council, field reps, the FY27 plan and its collateral."""
+    from wiki import demo as demo_data
+
+    if if_empty and not demo_data.database_is_empty():
+        click.echo("The database already has accounts; demo data not loaded.")
+        return
+    logins = demo_data.load()
+    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with:")
+    for email, role, password in logins:
+        click.echo(f"  {role:8} {email:40} password: {password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

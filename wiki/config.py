@@ -1,0 +1,71 @@
+"""Settings, read from the environment once when the app is created.
+
+Every setting is documented in README.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from wiki.text.render import MAX_BODY_BYTES
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the config dict; the production checks live here so a bad deploy fails at start, not later."""
+    environment = os.environ.get("WIKI_ENV", "development")
+    max_page_bytes = _int("MAX_PAGE_BYTES", MAX_BODY_BYTES)
+    config = {
+        "WIKI_ENV": environment,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'council-wiki.sqlite'}",
+        "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
+        "MAX_PAGE_BYTES": max_page_bytes,
+        # Room for the form's other fields and percent-encoding; the page limit itself is checked
+        # by the service so the user gets a sentence naming it.
+        "MAX_CONTENT_LENGTH": _int("MAX_REQUEST_BYTES", max_page_bytes * 4 + 64 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        "TRUST_PROXY": _int("TRUST_PROXY", 0),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 60),
+        "HISTORY_PAGE_SIZE": _int("HISTORY_PAGE_SIZE", 50),
+        "SITE_NAME": os.environ.get("SITE_NAME", "Council Wiki"),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if environment == "production":
+            raise RuntimeError(
+                "SECRET_KEY must be set when WIKI_ENV=production "
+                "(for example: export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))."
+            )
+        secret = _dev_secret(instance_path)
+    config["SECRET_KEY"] = secret
+    return config
+
+
+def _dev_secret(instance_path: Path) -> str:
+    """Generated once and kept, so restarting the dev server doesn't log everyone out."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret

@@ -1,0 +1,66 @@
+"""Connection behaviour: SQLite pragmas, and write transactions that take their lock up front.
+
+SQLite in WAL mode lets readers run beside one writer. A transaction that starts as a reader and
+later writes can fail at once with "database is locked" (busy_timeout doesn't apply to that upgrade),
+so every write begins with BEGIN IMMEDIATE and waits its turn instead. PostgreSQL gets row locks from
+the services (SELECT ... FOR UPDATE) and needs nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from wiki.extensions import db
+
+_WRITE = "council_wiki_write"
+
+
+def configure_engine(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below instead of pysqlite's guesses.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """One atomic write: commits on success, rolls back on any error."""
+    session = db.session
+    # End whatever read transaction the request opened so the write one can start with its lock.
+    session.rollback()
+    session.connection(execution_options={_WRITE: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def is_database_busy(error: OperationalError) -> bool:
+    return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)

@@ -1,0 +1,164 @@
+"""The demo company: who works there and the plan they are writing, loaded through the real services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+
+from wiki.extensions import db
+from wiki.models import Revision, User, utcnow
+from wiki.services import accounts, pages
+from wiki.services.pages import EditSubmission
+
+PASSWORD = "council-demo-2027"
+CONTENT = Path(__file__).resolve().parent / "demo_content"
+
+LEADS = [
+    ("maya.chen@example.com", "Maya Chen", "Marketing"),
+    ("daniel.okafor@example.com", "Daniel Okafor", "Marketing"),
+]
+COUNCIL = [
+    ("priya.raman@example.com", "Priya Raman", "North America East"),
+    ("tom.becker@example.com", "Tom Becker", "North America West"),
+    ("sofia.lindqvist@example.com", "Sofia Lindqvist", "EMEA"),
+    ("kenji.watanabe@example.com", "Kenji Watanabe", "APAC"),
+    ("lucia.fernandez@example.com", "Lucía Fernández", "LATAM"),
+    ("marcus.hill@example.com", "Marcus Hill", "CRM / inside sales"),
+]
+FIELD_NAMES = [
+    "Aisha Khan",
+    "Ben Carter",
+    "Chloe Dubois",
+    "David Kim",
+    "Elena Rossi",
+    "Farid Haddad",
+    "Grace Liu",
+    "Hugo Martin",
+    "Isabel Costa",
+    "Jack Murphy",
+    "Kavya Iyer",
+    "Liam O'Brien",
+    "Mei Tanaka",
+    "Noah Schmidt",
+    "Olivia Brown",
+    "Pedro Alves",
+    "Quinn Taylor",
+    "Rosa Jiménez",
+    "Samuel Adeyemi",
+    "Tara Nguyen",
+]
+FIELD_REGIONS = ["North America East", "North America West", "EMEA", "APAC", "LATAM"]
+
+# (slug, title, kind, [(author email, content file, summary)], published revision numbers)
+PAGES = [
+    (
+        "fy27-financial-services-plan",
+        "FY27 Financial Services Marketing Plan",
+        "plan",
+        [
+            ("maya.chen@example.com", "plan-1.md", "First draft for the council"),
+            ("sofia.lindqvist@example.com", "plan-2.md", "EMEA: DORA is the conversation opener, not cost"),
+            ("priya.raman@example.com", "plan-3.md", "Regional banks segment: add credit unions"),
+            ("daniel.okafor@example.com", "plan-4.md", "Tactics table with owners"),
+            ("marcus.hill@example.com", "plan-5.md", "Inside sales: lead-scoring threshold"),
+        ],
+        [2, 4],
+    ),
+    (
+        "customer-presentation",
+        "Customer presentation: modernising the core",
+        "collateral",
+        [
+            ("daniel.okafor@example.com", "presentation-1.md", "Outline"),
+            ("tom.becker@example.com", "presentation-2.md", "Slide 7 was generic: replace with a named customer story"),
+            ("kenji.watanabe@example.com", "presentation-3.md", "APAC proof points"),
+        ],
+        [2],
+    ),
+    (
+        "direct-marketing-email",
+        "Direct-marketing email: the DORA readiness check",
+        "collateral",
+        [
+            ("maya.chen@example.com", "email-1.md", "First version"),
+            ("lucia.fernandez@example.com", "email-2.md", "Shorter subject line; reps won't forward long emails"),
+        ],
+        [1],
+    ),
+    (
+        "lead-scoring-criteria",
+        "Lead-scoring criteria",
+        "collateral",
+        [
+            ("marcus.hill@example.com", "scoring-1.md", "Criteria from the CRM team"),
+            ("daniel.okafor@example.com", "scoring-2.md", "Weights agreed in the council call"),
+            ("marcus.hill@example.com", "scoring-3.md", "Drop webinar attendance below 20 minutes"),
+        ],
+        [2, 3],
+    ),
+    (
+        "webinar-series",
+        "Webinar series: Resilience in Financial Services",
+        "collateral",
+        [
+            ("kenji.watanabe@example.com", "webinar-1.md", "Four sessions, one per quarter"),
+            ("sofia.lindqvist@example.com", "webinar-2.md", "Add an EMEA time slot"),
+        ],
+        [],
+    ),
+    (
+        "council-charter",
+        "How the sales advisory council works",
+        "note",
+        [("maya.chen@example.com", "charter-1.md", "Charter")],
+        [1],
+    ),
+]
+
+
+def database_is_empty() -> bool:
+    return db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
+
+
+def load() -> list[tuple[str, str, str]]:
+    """Create the company and its pages; returns the logins to print."""
+    for email, name, region in LEADS:
+        accounts.create_user(None, email, name, "lead", PASSWORD, region)
+    for email, name, region in COUNCIL:
+        accounts.create_user(None, email, name, "council", PASSWORD, region)
+    field_emails = []
+    for index, name in enumerate(FIELD_NAMES):
+        email = name.lower().replace("'", "").replace(" ", ".") + "@example.com"
+        field_emails.append(email)
+        accounts.create_user(None, email, name, "field", PASSWORD, FIELD_REGIONS[index % len(FIELD_REGIONS)])
+
+    users = {user.email: user for user in db.session.execute(select(User)).scalars()}
+    lead = users[LEADS[0][0]]
+    for slug, title, kind, steps, published in PAGES:
+        for number, (email, filename, summary) in enumerate(steps, start=1):
+            body = (CONTENT / filename).read_text(encoding="utf-8")
+            pages.save_revision(
+                users[email],
+                EditSubmission(slug=slug, body=body, summary=summary, base_number=number - 1, title=title, kind=kind),
+            )
+        page = pages.get_page(slug)
+        for number in published:
+            pages.publish(lead, page, number)
+    _spread_over_recent_weeks()
+    return (
+        [(email, "lead", PASSWORD) for email, _, _ in LEADS]
+        + [(email, "council", PASSWORD) for email, _, _ in COUNCIL]
+        + [(field_emails[0], "field", PASSWORD), (f"(and {len(field_emails) - 1} more field reps)", "", "")]
+    )
+
+
+def _spread_over_recent_weeks() -> None:
+    """Loaded in a second, the history would read as if written in one; space it over a month instead."""
+    revisions = list(db.session.execute(select(Revision.id).order_by(Revision.id)).scalars())
+    start = utcnow() - timedelta(days=30)
+    step = timedelta(days=29) / max(1, len(revisions))
+    for index, revision_id in enumerate(revisions):
+        db.session.execute(update(Revision).where(Revision.id == revision_id).values(created_at=start + step * index))
+    db.session.commit()

@@ -1,0 +1,66 @@
+"""Flask-WTF forms: CSRF on every POST and one place for field names the HTML and tests rely on."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional
+
+ROLE_CHOICES = [
+    SelectChoice("field", "Field rep"),
+    SelectChoice("council", "Council member"),
+    SelectChoice("lead", "Marketing lead"),
+]
+KIND_CHOICES = [SelectChoice("plan", "Plan"), SelectChoice("collateral", "Collateral"), SelectChoice("note", "Note")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired()])
+    password = PasswordField("Password", validators=[InputRequired()])
+
+
+class EditForm(FlaskForm):
+    title = StringField("Title")
+    kind = SelectField("Kind of page", choices=KIND_CHOICES, validate_choice=False)
+    body = TextAreaField("Text (Markdown)")
+    summary = StringField("Edit summary")
+    base_revision = HiddenField(validators=[Optional()])
+
+
+class ActionForm(FlaskForm):
+    """Buttons that only need a CSRF token and, sometimes, a short note."""
+
+    note = StringField("Note", validators=[Optional()])
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired()])
+    name = StringField("Name", validators=[InputRequired()])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    region = StringField("Region or group", validators=[Optional()])
+    password = PasswordField("First password (at least 10 characters)", validators=[InputRequired()])
+
+
+class UserUpdateForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired()])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    region = StringField("Region or group", validators=[Optional()])
+    active = BooleanField("Active")
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField("New password", validators=[InputRequired()])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired()])
+    new = PasswordField("New password (at least 10 characters)", validators=[InputRequired()])

@@ -1,0 +1,220 @@
+"""The stored data and the constraints that keep it consistent."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from wiki.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(db.TypeDecorator):
+    """Timestamps go in and come out as aware UTC datetimes on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; use wiki.models.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Role(enum.StrEnum):
+    LEAD = "lead"
+    COUNCIL = "council"
+    FIELD = "field"
+
+
+class PageKind(enum.StrEnum):
+    PLAN = "plan"
+    COLLATERAL = "collateral"
+    NOTE = "note"
+
+
+class RevisionOrigin(enum.StrEnum):
+    EDIT = "edit"
+    MERGE = "merge"
+    RESTORE = "restore"
+    SUGGESTION = "suggestion"
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK, so adding a member later is a small migration.
+    return Enum(kind, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    region: Mapped[str | None] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login cookie; bumping it ends every session the user has open.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard key-derivation function.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Flask-Login protocol. The id carries the session version so old cookies stop working.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per email address, kept in the database so every app server sees them."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Page(db.Model):
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[PageKind] = mapped_column(_enum(PageKind, "page_kind"), default=PageKind.NOTE)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Denormalised pointers, updated in the same transaction as the revision they name; the head
+    # number is what concurrent saves lock and compare.
+    head_number: Mapped[int] = mapped_column(Integer, default=0)
+    head_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_pages_head_revision_id_revisions")
+    )
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_pages_published_revision_id_revisions")
+    )
+
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    head: Mapped[Revision | None] = relationship(foreign_keys=[head_revision_id], post_update=True)
+    published: Mapped[Revision | None] = relationship(foreign_keys=[published_revision_id], post_update=True)
+    revisions: WriteOnlyMapped[Revision] = relationship(
+        foreign_keys="Revision.page_id", back_populates="page", order_by="Revision.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Page {self.slug}>"
+
+
+class Revision(db.Model):
+    """An immutable snapshot of a page's whole body."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        UniqueConstraint("page_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        # Recent changes and the summaries read revisions by time across all pages.
+        Index("ix_revisions_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    # Deferred: lists of revisions never need the text, and a view usually finds it rendered in the cache.
+    body: Mapped[str] = mapped_column(Text, deferred=True)
+    size: Mapped[int] = mapped_column(Integer)
+    size_change: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    base_number: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[RevisionOrigin] = mapped_column(
+        _enum(RevisionOrigin, "revision_origin"), default=RevisionOrigin.EDIT
+    )
+    # For a restore: which revision's text came back.
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+
+    page: Mapped[Page] = relationship(foreign_keys=[page_id], back_populates="revisions")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.page_id}#{self.number}>"
+
+
+class Approval(db.Model):
+    """A lead's decision on a revision. The newest approved revision of a page is what the field reads."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (Index("ix_approvals_page_created", "page_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(20), default="approved")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    revision: Mapped[Revision] = relationship()
+    decided_by: Mapped[User] = relationship()
+
+
+class Draft(db.Model):
+    """Text a user typed but has not saved (a conflict, or a tab closed mid-edit): kept so nothing is lost."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("user_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # A slug rather than a page id: a draft can be for a page that doesn't exist yet.
+    slug: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    body: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    base_number: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
