@@ -1,0 +1,73 @@
+"""Word diffs: they must always add back up to both texts, however they are cut and folded."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiki.text.diff import Chunk, Folded, fold, side_by_side, stats, word_diff
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab c\n.,-é")), max_size=200)
+
+
+def old_side(chunks):
+    return "".join(c.text for c in chunks if c.op != "insert")
+
+
+def new_side(chunks):
+    return "".join(c.text for c in chunks if c.op != "delete")
+
+
+def test_changed_words_are_marked():
+    chunks = word_diff("We sell to banks.", "We sell to regional banks.")
+    assert Chunk("insert", "regional ") in chunks or any(c.op == "insert" and "regional" in c.text for c in chunks)
+    assert stats(chunks).inserted_words >= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, TEXT)
+def test_chunks_rebuild_both_texts(old, new):
+    chunks = word_diff(old, new)
+    assert old_side(chunks) == old
+    assert new_side(chunks) == new
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXT, TEXT)
+def test_folding_hides_nothing(old, new):
+    folded = fold(word_diff(old, new), context_lines=1)
+    assert "".join(c.text for c in folded if isinstance(c, Folded) or c.op != "insert") == old
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXT, TEXT)
+def test_side_by_side_rebuilds_both_sides(old, new):
+    rows = side_by_side(old, new)
+    left = [("".join(c.text for c in row.left)) for row in rows if row.left_no is not None]
+    right = [("".join(c.text for c in row.right)) for row in rows if row.right_no is not None]
+    assert left == old.splitlines()
+    assert right == new.splitlines()
+
+
+def test_long_unchanged_stretches_are_folded_with_context():
+    old = "".join(f"line {i}\n" for i in range(100))
+    new = old.replace("line 50\n", "line fifty\n")
+    folded = fold(word_diff(old, new), context_lines=3)
+    hidden = [c for c in folded if isinstance(c, Folded)]
+    assert len(hidden) == 2 and all(c.hidden_lines > 40 for c in hidden)
+
+
+def test_diff_of_two_100_kb_texts_is_fast():
+    rng = random.Random(7)
+    words = "segment value bank union webinar lead council field deck".split()
+    old = "\n".join(" ".join(rng.choice(words) for _ in range(15)) for _ in range(1000))
+    lines = old.split("\n")
+    for i in range(0, len(lines), 100):
+        lines[i] += " revised"
+    started = time.perf_counter()
+    chunks = word_diff(old, "\n".join(lines))
+    assert time.perf_counter() - started < 1.0
+    assert stats(chunks).inserted_words == 10

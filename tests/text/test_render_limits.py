@@ -1,0 +1,52 @@
+"""The size cap is chosen so that no accepted page takes more than 2 seconds to render.
+
+Each case is the worst shape we know for markdown-it-py, filled up to MAX_BODY_BYTES. This is the one
+timing assertion in the suite: the product promises it (a hostile page must not tie up a worker).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from wiki.text.render import MAX_BODY_BYTES, render
+
+N = MAX_BODY_BYTES
+
+
+def _fill(unit: str) -> str:
+    return (unit * (N // len(unit) + 1))[:N]
+
+
+WORST = {
+    "open brackets": _fill("["),
+    "image openers": _fill("!["),
+    "link openers": _fill("[]("),
+    "emphasis": _fill("*a"),
+    "mixed emphasis": _fill("*_"),
+    "backticks": _fill("`a"),
+    "angle brackets": _fill("<"),
+    "nested quotes": _fill(">"),
+    "nested lists": _fill("- "),
+    "reference uses": "[r]: /u\n\n" + _fill("[r] ")[: N - 10],
+    "reference definitions": "".join(f"[r{i}]: /u{i}\n" for i in range(N // 12))[:N],
+    "table of empty rows": ("a|b\n-|-\n" + _fill("|\n"))[:N],
+    "long table": ("|a|b|\n|-|-|\n" + _fill("|x|y|\n"))[:N],
+    "wide table": (("|" + "a|" * 2000 + "\n" + "|" + "-|" * 2000 + "\n") + _fill("|" + "a|" * 2000 + "\n"))[:N],
+    "headings": _fill("# a\n"),
+    "entities": _fill("&amp;"),
+    "backslashes": _fill("\\"),
+    "fences": _fill("```\n"),
+    "autolinks": _fill("<http://"),
+    "everything": _fill("[*_`<>!|"),
+}
+
+
+@pytest.mark.parametrize("name", list(WORST))
+def test_worst_case_input_at_the_size_cap_renders_within_two_seconds(name):
+    text = WORST[name]
+    assert len(text.encode()) <= MAX_BODY_BYTES
+    started = time.perf_counter()
+    render(text)
+    assert time.perf_counter() - started < 2.0, name
