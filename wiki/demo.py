@@ -122,6 +122,25 @@ def database_is_empty() -> bool:
     return db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
 
 
+def _logins(field_emails: list[str]) -> list[tuple[str, str, str]]:
+    return (
+        [(email, "lead", PASSWORD) for email, _, _ in LEADS]
+        + [(email, "council", PASSWORD) for email, _, _ in COUNCIL]
+        + [(field_emails[0], "field", PASSWORD), (f"(and {len(field_emails) - 1} more field reps)", "", "")]
+    )
+
+
+def _field_email(name: str) -> str:
+    return name.lower().replace("'", "").replace(" ", ".") + "@example.com"
+
+
+def existing_logins() -> list[tuple[str, str, str]]:
+    """The demo logins, if the demo company is what's in the database."""
+    if accounts.find_user_by_email(LEADS[0][0]) is None:
+        return []
+    return _logins([_field_email(name) for name in FIELD_NAMES])
+
+
 def load() -> list[tuple[str, str, str]]:
     """Create the company and its pages; returns the logins to print."""
     for email, name, region in LEADS:
@@ -130,7 +149,7 @@ def load() -> list[tuple[str, str, str]]:
         accounts.create_user(None, email, name, "council", PASSWORD, region)
     field_emails = []
     for index, name in enumerate(FIELD_NAMES):
-        email = name.lower().replace("'", "").replace(" ", ".") + "@example.com"
+        email = _field_email(name)
         field_emails.append(email)
         accounts.create_user(None, email, name, "field", PASSWORD, FIELD_REGIONS[index % len(FIELD_REGIONS)])
 
@@ -147,11 +166,7 @@ def load() -> list[tuple[str, str, str]]:
         for number in published:
             pages.publish(lead, page, number)
     _spread_over_recent_weeks()
-    return (
-        [(email, "lead", PASSWORD) for email, _, _ in LEADS]
-        + [(email, "council", PASSWORD) for email, _, _ in COUNCIL]
-        + [(field_emails[0], "field", PASSWORD), (f"(and {len(field_emails) - 1} more field reps)", "", "")]
-    )
+    return _logins(field_emails)
 
 
 def _spread_over_recent_weeks() -> None:
