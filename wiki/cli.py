@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from wiki.errors import WikiError
 from wiki.services import accounts
@@ -82,6 +82,7 @@ def set_password(email: str, password: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
 def demo(if_empty: bool) -> None:
     """Load the demo company: leads, the council, field reps, the FY27 plan and its collateral."""

@@ -1,0 +1,43 @@
+"""The demo company a newcomer sees after `make run`."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from wiki.extensions import db
+from wiki.models import Page, Revision, Role, User
+
+
+def test_demo_creates_the_company_and_its_plan(app):
+    result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "maya.chen@example.com" in result.output and "council-demo-2027" in result.output
+    with app.app_context():
+        roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+        assert roles == {Role.LEAD: 2, Role.COUNCIL: 6, Role.FIELD: 20}
+        regions = set(db.session.execute(select(User.region).where(User.role == Role.COUNCIL)).scalars())
+        assert {"EMEA", "APAC", "LATAM", "CRM / inside sales"} <= regions
+        plan = db.session.execute(select(Page).where(Page.slug == "fy27-financial-services-plan")).scalar_one()
+        assert plan.title == "FY27 Financial Services Marketing Plan"
+        authors = db.session.execute(select(func.count(func.distinct(Revision.author_id))).where(Revision.page_id == plan.id))
+        assert authors.scalar_one() >= 4
+        assert plan.published is not None and plan.published.number < plan.head_number
+
+
+def test_demo_is_not_loaded_twice(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "--if-empty"])
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert "already has data" in again.output
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 28
+
+
+def test_field_rep_reads_the_published_plan(app, browser):
+    app.test_cli_runner().invoke(args=["demo"])
+    rep = browser()
+    assert rep.login("aisha.khan@example.com", "council-demo-2027").status_code == 303
+    html = rep.get("/p/fy27-financial-services-plan").get_data(as_text=True)
+    assert "DORA" in html
+    assert "Tom Becker" in html
+    assert "65 or more" not in html
