@@ -378,17 +378,23 @@ def _append_revision(
     return revision
 
 
+def _lock_page_and_revision(session, page: Page, number: int) -> tuple[Page, Revision]:
+    """Lock the page row (so nothing moves its head meanwhile) and find one of its revisions."""
+    page = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+    revision = session.execute(
+        select(Revision).where(Revision.page_id == page.id, Revision.number == number)
+    ).scalar_one_or_none()
+    if revision is None:
+        raise NotFound(f"“{page.title}” has no revision {number}.")
+    return page, revision
+
+
 def restore(user: User, page: Page, number: int, summary: str = "") -> Revision:
     """Bring an old version back as a new revision; history is never rewritten."""
     require(can_edit(user), "Only the council and marketing leads can restore versions.")
     check_text("", summary)
     with write_transaction() as session:
-        page = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
-        old = session.execute(
-            select(Revision).where(Revision.page_id == page.id, Revision.number == number)
-        ).scalar_one_or_none()
-        if old is None:
-            raise NotFound(f"“{page.title}” has no revision {number}.")
+        page, old = _lock_page_and_revision(session, page, number)
         if page.head is not None and old.body == page.head.body:
             raise Conflict(f"Revision {number} has the same text as the current version; nothing to restore.")
         revision = _append_revision(
@@ -410,12 +416,7 @@ def publish(user: User, page: Page, number: int, note: str = "") -> Revision:
     if len(note) > 500:
         raise BadInput("The note can be at most 500 characters.")
     with write_transaction() as session:
-        page = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
-        revision = session.execute(
-            select(Revision).where(Revision.page_id == page.id, Revision.number == number)
-        ).scalar_one_or_none()
-        if revision is None:
-            raise NotFound(f"“{page.title}” has no revision {number}.")
+        page, revision = _lock_page_and_revision(session, page, number)
         session.add(
             Approval(
                 page_id=page.id, revision_id=revision.id, decided_by_id=user.id, note=note.strip(), created_at=utcnow()

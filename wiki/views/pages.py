@@ -179,15 +179,20 @@ def diff(slug: str):
     return render_template("pages/diff.html", **context)
 
 
-@bp.post("/<slug>/restore")
-@login_required
-def restore(slug: str):
+def _revision_action(slug: str, verb: str) -> tuple:
+    """The page, the revision number and the note a restore or publish button posted."""
     page = pages.get_page(slug)
     number = int_arg("rev", source=request.form)
     if number is None:
-        raise BadInput("Say which revision to restore.")
-    form = ActionForm()
-    revision = pages.restore(current_user, page, number, form.note.data or "")
+        raise BadInput(f"Say which revision to {verb}.")
+    return page, number, ActionForm().note.data or ""
+
+
+@bp.post("/<slug>/restore")
+@login_required
+def restore(slug: str):
+    page, number, note = _revision_action(slug, "restore")
+    revision = pages.restore(current_user, page, number, note)
     flash(f"Revision {number} is back, saved as revision {revision.number}.", "success")
     return redirect(url_for("pages.view", slug=slug), code=303)
 
@@ -195,12 +200,8 @@ def restore(slug: str):
 @bp.post("/<slug>/publish")
 @login_required
 def publish(slug: str):
-    page = pages.get_page(slug)
-    number = int_arg("rev", source=request.form)
-    if number is None:
-        raise BadInput("Say which revision to publish.")
-    form = ActionForm()
-    revision = pages.publish(current_user, page, number, form.note.data or "")
+    page, number, note = _revision_action(slug, "publish")
+    revision = pages.publish(current_user, page, number, note)
     flash(f"Revision {revision.number} is published: the field now reads it.", "success")
     return redirect(request.referrer if _same_site(request.referrer) else url_for("pages.view", slug=slug), code=303)
 
