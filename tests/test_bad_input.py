@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def test_oversized_body_answers_413_naming_the_limit(app, as_council):
@@ -86,3 +88,21 @@ def test_error_fragment_for_htmx(as_council):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "<html" not in html and 'role="alert"' in html
+
+
+FORM_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    slug=st.sampled_from(["fy27-plan", "Bad Slug", "", "a" * 90, "new-page", "%00"]),
+    body=FORM_TEXT,
+    summary=FORM_TEXT,
+    base=st.sampled_from(["0", "1", "", "-1", "x", "99999999999", "1.5"]),
+    kind=st.sampled_from(["", "plan", "poster", "\x00"]),
+)
+def test_arbitrary_edit_forms_never_cause_a_server_error(as_council, slug, body, summary, base, kind):
+    data = {"body": body, "summary": summary, "base_revision": base, "kind": kind, "title": summary}
+    for url in (f"/p/{slug}/edit", f"/p/{slug}/preview"):
+        response = as_council.post(url, data)
+        assert response.status_code < 500, (url, data, response.status_code)

@@ -19,7 +19,9 @@ def test_demo_creates_the_company_and_its_plan(app):
         assert {"EMEA", "APAC", "LATAM", "CRM / inside sales"} <= regions
         plan = db.session.execute(select(Page).where(Page.slug == "fy27-financial-services-plan")).scalar_one()
         assert plan.title == "FY27 Financial Services Marketing Plan"
-        authors = db.session.execute(select(func.count(func.distinct(Revision.author_id))).where(Revision.page_id == plan.id))
+        authors = db.session.execute(
+            select(func.count(func.distinct(Revision.author_id))).where(Revision.page_id == plan.id)
+        )
         assert authors.scalar_one() >= 4
         assert plan.published is not None and plan.published.number < plan.head_number
 

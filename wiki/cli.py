@@ -99,6 +99,21 @@ def demo(if_empty: bool) -> None:
         click.echo(f"  {role:8} {email:40} password: {password}" if password else f"  {'':8} {email}")
 
 
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup(destination: str) -> None:
+    """Copy the SQLite database safely while the app runs (PostgreSQL: use pg_dump)."""
+    from wiki.backup import backup_sqlite
+
+    try:
+        backup_sqlite(destination)
+    except WikiError as error:
+        _fail(error)
+    click.echo(f"Backed up to {destination}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(backup)
