@@ -60,7 +60,10 @@ def test_a_passage_that_occurs_twice_follows_its_context():
     second = text.rindex("Lead with resilience.")
     anchor = make_anchor(text, second, second + len("Lead with resilience."))
     # The two regions swap places, so the diff maps the old position onto the wrong copy.
-    new_text = "Intro.\n\nAPAC team says: Lead with resilience. Then speed.\n\nEMEA team says: Lead with resilience. Then cost.\n"
+    new_text = (
+        "Intro.\n\nAPAC team says: Lead with resilience. Then speed.\n\n"
+        "EMEA team says: Lead with resilience. Then cost.\n"
+    )
     result = reanchor(anchor, text, new_text)
     assert result is not None
     assert new_text[result.end : result.end + 12] == " Then speed."
