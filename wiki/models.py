@@ -176,9 +176,12 @@ class Revision(db.Model):
     )
     # For a restore: which revision's text came back.
     restored_from: Mapped[int | None] = mapped_column(Integer)
+    # For an accepted suggestion: the author is the suggester, this is who accepted it.
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     page: Mapped[Page] = relationship(foreign_keys=[page_id], back_populates="revisions")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
 
     def __repr__(self) -> str:
         return f"<Revision {self.page_id}#{self.number}>"
@@ -218,3 +221,104 @@ class Draft(db.Model):
     summary: Mapped[str] = mapped_column(String(300), default="")
     base_number: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreadKind(enum.StrEnum):
+    COMMENT = "comment"
+    SUGGESTION = "suggestion"
+
+
+class ThreadState(enum.StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class AnchorState(enum.StrEnum):
+    PAGE = "page"  # about the page as a whole
+    ANCHORED = "anchored"
+    ORPHANED = "orphaned"  # its passage is gone; shown with its original quote
+    STALE = "stale"  # a suggestion whose passage changed: it can't be applied until refreshed
+
+
+class Thread(db.Model):
+    """A comment thread or a suggested edit, anchored to a passage of the page (or to the whole page)."""
+
+    __tablename__ = "threads"
+    __table_args__ = (Index("ix_threads_page_state", "page_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    kind: Mapped[ThreadKind] = mapped_column(_enum(ThreadKind, "thread_kind"), default=ThreadKind.COMMENT)
+    state: Mapped[ThreadState] = mapped_column(_enum(ThreadState, "thread_state"), default=ThreadState.OPEN)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The revision the author was reading when they wrote it.
+    origin_number: Mapped[int] = mapped_column(Integer)
+    anchor_state: Mapped[AnchorState] = mapped_column(_enum(AnchorState, "anchor_state"), default=AnchorState.PAGE)
+    # The text-quote selector, in the Markdown source of revision `anchored_number`.
+    exact: Mapped[str] = mapped_column(Text, default="")
+    prefix: Mapped[str] = mapped_column(String(64), default="")
+    suffix: Mapped[str] = mapped_column(String(64), default="")
+    start: Mapped[int | None] = mapped_column(Integer)
+    anchored_number: Mapped[int | None] = mapped_column(Integer)
+    # The passage as first quoted, kept for orphans and for the "made on revision N" note.
+    original_exact: Mapped[str] = mapped_column(Text, default="")
+    replacement: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(String(500), default="")
+    applied_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+
+    page: Mapped[Page] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    applied_revision: Mapped[Revision | None] = relationship()
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="thread", order_by="Comment.id", cascade="all, delete-orphan"
+    )
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Deleted comments keep their place so replies still make sense; the text is cleared.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    thread: Mapped[Thread] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()
+
+
+class NotificationKind(enum.StrEnum):
+    MENTION = "mention"
+    REPLY = "reply"
+    DECISION = "decision"
+    SUGGESTION = "suggestion"
+
+
+class Notification(db.Model):
+    """An inbox item: something happened that this user should know about."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, "notification_kind"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+    page: Mapped[Page] = relationship()
+    thread: Mapped[Thread | None] = relationship()

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from wiki.db import is_database_busy
 from wiki.errors import Busy, TooManyAttempts, WikiError
 from wiki.extensions import db, login_manager
-from wiki.services import accounts, permissions
+from wiki.services import accounts, inbox, permissions
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -62,10 +62,12 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict:
+        signed_in = current_user.is_authenticated
         return {
             "site_name": app.config["SITE_NAME"],
             "is_staff": permissions.is_staff(current_user),
             "is_lead": permissions.is_lead(current_user),
+            "unread": (lambda: inbox.unread_count(current_user)) if signed_in else (lambda: 0),
         }
 
 
@@ -98,9 +100,14 @@ def _refuse_undecodable_forms():
 
 def _error_page(status: int, title: str, message: str, headers: dict | None = None):
     db.session.rollback()
-    template = "partials/error.html" if is_fragment_request() else "error.html"
-    body = render_template(template, status=status, title=title, message=message)
-    return body, status, headers or {}
+    headers = dict(headers or {})
+    if is_fragment_request():
+        # Shown in the page's error area instead of replacing the form the user is typing in.
+        headers.update({"HX-Retarget": "#errors", "HX-Reswap": "innerHTML"})
+        body = render_template("partials/error.html", status=status, title=title, message=message, inline=True)
+    else:
+        body = render_template("error.html", status=status, title=title, message=message)
+    return body, status, headers
 
 
 def _wiki_error(error: WikiError):

@@ -13,6 +13,7 @@ from wiki.db import write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, TooLarge, require
 from wiki.extensions import db
 from wiki.models import Approval, Draft, Page, PageKind, Revision, RevisionOrigin, User, utcnow
+from wiki.services.anchoring import reanchor_threads
 from wiki.services.permissions import can_edit, can_publish, can_read_drafts, can_read_revision
 from wiki.text.merge import merge
 from wiki.text.slugs import SLUG_RULE, is_valid_slug
@@ -340,12 +341,12 @@ def _save_locked(
             session.execute(Draft.__table__.delete().where(Draft.user_id == user.id, Draft.slug == slug))
             return SaveResult(page=page, revision=None, unchanged=True)
 
-        revision = _append_revision(session, page, user, text, summary, base_number, origin)
+        revision = append_revision(session, page, user, text, summary, base_number, origin)
         session.execute(Draft.__table__.delete().where(Draft.user_id == user.id, Draft.slug == slug))
     return SaveResult(page=page, revision=revision, merged=origin == RevisionOrigin.MERGE, merged_over=merged_over)
 
 
-def _append_revision(
+def append_revision(
     session,
     page: Page,
     author: User,
@@ -354,7 +355,9 @@ def _append_revision(
     base_number: int | None,
     origin: RevisionOrigin,
     restored_from: int | None = None,
+    accepted_by: User | None = None,
 ) -> Revision:
+    """The one place a revision is written: numbering, head pointers and re-anchoring happen together."""
     size = len(text.encode("utf-8"))
     previous = page.head.size if page.head is not None else 0
     revision = Revision(
@@ -368,10 +371,13 @@ def _append_revision(
         base_number=base_number,
         origin=origin,
         restored_from=restored_from,
+        accepted_by_id=accepted_by.id if accepted_by else None,
         created_at=utcnow(),
     )
+    old_text = page.head.body if page.head is not None else ""
     session.add(revision)
     session.flush()
+    reanchor_threads(session, page, old_text, text, revision.number)
     page.head_number = revision.number
     page.head_revision_id = revision.id
     page.head = revision
@@ -397,7 +403,7 @@ def restore(user: User, page: Page, number: int, summary: str = "") -> Revision:
         page, old = _lock_page_and_revision(session, page, number)
         if page.head is not None and old.body == page.head.body:
             raise Conflict(f"Revision {number} has the same text as the current version; nothing to restore.")
-        revision = _append_revision(
+        revision = append_revision(
             session,
             page,
             user,

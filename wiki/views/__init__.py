@@ -8,9 +8,9 @@ from wiki.errors import BadInput
 
 
 def register_blueprints(app: Flask) -> None:
-    from wiki.views import admin, auth, main, pages
+    from wiki.views import admin, auth, main, pages, threads
 
-    for module in (auth, main, pages, admin):
+    for module in (auth, main, pages, threads, admin):
         app.register_blueprint(module.bp)
 
 

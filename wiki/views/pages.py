@@ -10,10 +10,10 @@ from wiki.forms import ActionForm, EditForm
 from wiki.services import pages
 from wiki.services.pages import EditConflict, EditSubmission
 from wiki.services.permissions import can_edit, can_publish
-from wiki.services.rendering import rendered
 from wiki.text.diff import fold, side_by_side, stats, word_diff
 from wiki.text.render import render
 from wiki.views import int_arg
+from wiki.views.page_context import page_view_context
 from wiki.web import page_or_fragment
 
 bp = Blueprint("pages", __name__, url_prefix="/p")
@@ -33,16 +33,7 @@ def view(slug: str):
     page = pages.find_page(slug)
     if page is None:
         return _missing_page(slug)
-    revision = pages.visible_revision(current_user, page, int_arg("rev"))
-    return render_template(
-        "pages/view.html",
-        page=page,
-        revision=revision,
-        rendered=rendered(revision),
-        is_head=revision.id == page.head_revision_id,
-        is_published=revision.id == page.published_revision_id,
-        action_form=ActionForm(),
-    )
+    return render_template("pages/view.html", **page_view_context(current_user, page, int_arg("rev")))
 
 
 @bp.get("/<slug>/raw")

@@ -1,0 +1,348 @@
+// Council Wiki: the little JavaScript the pages need. Everything works without it except selecting
+// text to comment on; htmx does the requests.
+"use strict";
+
+(function () {
+  const MAX_CONTEXT = 32;
+
+  // ---- Error toasts ------------------------------------------------------------------------------
+  document.addEventListener("click", (event) => {
+    const dismiss = event.target.closest(".dismiss");
+    if (dismiss) dismiss.closest(".error-box")?.remove();
+  });
+
+  // ---- Text search over rendered text, whitespace-insensitive ------------------------------------
+  function textIndex(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) =>
+        node.parentElement.closest(".suggestion-insert, .annotate-button")
+          ? NodeFilter.FILTER_REJECT
+          : NodeFilter.FILTER_ACCEPT,
+    });
+    let text = "";
+    const map = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const value = node.nodeValue;
+      for (let i = 0; i < value.length; i++) {
+        const isSpace = /\s/.test(value[i]);
+        if (isSpace && text.endsWith(" ")) continue;
+        text += isSpace ? " " : value[i];
+        map.push([node, i]);
+      }
+    }
+    return { text, map };
+  }
+
+  function findRange(root, quote) {
+    const wanted = quote.replace(/\s+/g, " ").trim();
+    if (!wanted) return null;
+    const { text, map } = textIndex(root);
+    const at = text.indexOf(wanted);
+    if (at < 0) return null;
+    const [startNode, startOffset] = map[at];
+    const [endNode, endOffset] = map[at + wanted.length - 1];
+    const range = document.createRange();
+    range.setStart(startNode, startOffset);
+    range.setEnd(endNode, endOffset + 1);
+    return range;
+  }
+
+  function blockFor(content, line) {
+    let best = null;
+    for (const element of content.querySelectorAll("[data-source-line]")) {
+      if (Number(element.dataset.sourceLine) <= line - 1) best = element;
+    }
+    return best;
+  }
+
+  // ---- Highlights of anchored threads ------------------------------------------------------------
+  const ranges = new Map();
+  const canHighlight = typeof CSS !== "undefined" && "highlights" in CSS;
+
+  function paint() {
+    const content = document.querySelector("#content[data-annotate]");
+    ranges.clear();
+    if (!content) return;
+    content.querySelectorAll(".suggestion-insert").forEach((el) => {
+      const parent = el.parentNode;
+      el.remove();
+      parent.normalize();
+    });
+    const threads = new Highlight();
+    const deletions = new Highlight();
+    for (const thread of document.querySelectorAll("#threads .thread[data-quote]")) {
+      const line = Number(thread.dataset.line || 0);
+      const block = line ? blockFor(content, line) : null;
+      const range = (block && findRange(block, thread.dataset.quote)) || findRange(content, thread.dataset.quote);
+      if (!range) continue;
+      ranges.set(thread.id, range);
+      if ("replacement" in thread.dataset) {
+        deletions.add(range);
+        const insert = document.createElement("ins");
+        insert.className = "suggestion-insert";
+        insert.dataset.for = thread.id;
+        insert.textContent = thread.dataset.replacement;
+        const end = range.cloneRange();
+        end.collapse(false);
+        end.insertNode(insert);
+      } else {
+        threads.add(range);
+      }
+    }
+    if (canHighlight) {
+      CSS.highlights.set("threads", threads);
+      CSS.highlights.set("suggest-del", deletions);
+    }
+  }
+
+  function activate(threadId, scrollText) {
+    document.querySelectorAll("#threads .thread.active").forEach((el) => el.classList.remove("active"));
+    const thread = document.getElementById(threadId);
+    if (!thread) return;
+    thread.classList.add("active");
+    const range = ranges.get(threadId);
+    if (canHighlight) CSS.highlights.set("thread-active", range ? new Highlight(range) : new Highlight());
+    if (scrollText && range) {
+      range.startContainer.parentElement.scrollIntoView({ behavior: "smooth", block: "center" });
+    } else {
+      thread.scrollIntoView({ behavior: "smooth", block: "nearest" });
+      thread.focus({ preventScroll: true });
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const thread = event.target.closest("#threads .thread");
+    if (thread && !event.target.closest("a, button, textarea, input, summary, form, details")) {
+      activate(thread.id, true);
+      return;
+    }
+    const content = event.target.closest("#content[data-annotate]");
+    if (!content || !document.caretRangeFromPoint) return;
+    const point = document.caretRangeFromPoint(event.clientX, event.clientY);
+    if (!point) return;
+    for (const [id, range] of ranges) {
+      if (range.isPointInRange(point.startContainer, point.startOffset)) {
+        activate(id, false);
+        return;
+      }
+    }
+  });
+
+  // ---- Selecting text: the popover with Comment and Suggest edit ---------------------------------
+  let popover = null;
+  let pending = null;
+
+  function selectionInfo(content) {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+    const range = selection.getRangeAt(0);
+    if (!content.contains(range.commonAncestorContainer)) return null;
+    const quote = selection.toString().trim();
+    if (!quote) return null;
+    const startElement =
+      range.startContainer.nodeType === Node.TEXT_NODE ? range.startContainer.parentElement : range.startContainer;
+    const block = startElement.closest("[data-source-line]") || content;
+    const before = document.createRange();
+    before.setStart(block, 0);
+    before.setEnd(range.startContainer, range.startOffset);
+    const line = block.dataset.sourceLine !== undefined ? Number(block.dataset.sourceLine) + 1 : 1;
+    return { quote, line, prefix: before.toString().slice(-MAX_CONTEXT), rect: range.getBoundingClientRect() };
+  }
+
+  function closePopover() {
+    popover?.remove();
+    popover = null;
+  }
+
+  function openPopover(info) {
+    closePopover();
+    pending = info;
+    popover = document.createElement("div");
+    popover.className = "annotate-popover";
+    popover.setAttribute("role", "toolbar");
+    popover.setAttribute("aria-label", "Selected text");
+    for (const [action, label] of [["comment", "Comment"], ["suggest", "Suggest edit"]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.action = action;
+      button.textContent = label;
+      popover.append(button);
+    }
+    document.body.append(popover);
+    const top = window.scrollY + info.rect.top - popover.offsetHeight - 8;
+    popover.style.top = `${Math.max(window.scrollY + 4, top)}px`;
+    popover.style.left = `${Math.max(4, window.scrollX + info.rect.left)}px`;
+    return popover;
+  }
+
+  function startComment(info) {
+    const form = document.querySelector("#threads .new-thread");
+    if (!form) return;
+    form.elements.quote.value = info.quote;
+    form.elements.line.value = info.line;
+    form.elements.prefix.value = info.prefix;
+    const quote = form.querySelector(".selected-quote");
+    quote.textContent = info.quote;
+    quote.hidden = false;
+    const label = form.querySelector("label[for=new-comment]");
+    label.textContent = label.dataset.passageLabel;
+    form.querySelector(".clear-selection").hidden = false;
+    form.scrollIntoView({ behavior: "smooth", block: "nearest" });
+    form.elements.body.focus();
+  }
+
+  function clearSelectionForm(form) {
+    for (const name of ["quote", "line", "prefix"]) form.elements[name].value = "";
+    form.querySelector(".selected-quote").hidden = true;
+    const label = form.querySelector("label[for=new-comment]");
+    label.textContent = label.dataset.pageLabel;
+    form.querySelector(".clear-selection").hidden = true;
+  }
+
+  function startSuggestion(info) {
+    const threads = document.getElementById("threads");
+    if (!threads || !window.htmx) return;
+    const params = new URLSearchParams({ rev: threads.dataset.rev, quote: info.quote, line: info.line, prefix: info.prefix });
+    htmx.ajax("GET", `${threads.dataset.suggestUrl}?${params}`, { target: "#composer", swap: "innerHTML" }).then(() => {
+      const box = document.getElementById("suggest-replacement");
+      box?.scrollIntoView({ behavior: "smooth", block: "nearest" });
+      box?.focus();
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".annotate-popover button");
+    if (button && pending) {
+      const info = pending;
+      closePopover();
+      (button.dataset.action === "comment" ? startComment : startSuggestion)(info);
+      return;
+    }
+    if (event.target.closest(".clear-selection")) clearSelectionForm(event.target.closest("form"));
+    if (event.target.closest(".cancel-suggestion") && document.getElementById("composer")) {
+      event.preventDefault();
+      document.getElementById("composer").replaceChildren();
+    }
+  });
+
+  function maybeOpen(event) {
+    const content = document.querySelector("#content[data-annotate]");
+    if (!content || event.target.closest?.(".annotate-popover")) return;
+    const info = selectionInfo(content);
+    if (info) openPopover(info);
+    else if (event.type === "mouseup") closePopover();
+  }
+  document.addEventListener("mouseup", maybeOpen);
+  document.addEventListener("keyup", (event) => {
+    if (event.key === "Escape") closePopover();
+    else if (event.shiftKey) maybeOpen(event);
+  });
+
+  // Keyboard users: a button on every paragraph opens the same actions for the whole paragraph.
+  function addBlockButtons() {
+    const content = document.querySelector("#content[data-annotate]");
+    if (!content) return;
+    for (const block of content.querySelectorAll("p[data-source-line], li[data-source-line], h2, h3, h4")) {
+      if (block.querySelector(":scope > .annotate-button")) continue;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "annotate-button";
+      button.setAttribute("aria-label", "Comment on or suggest an edit to this passage");
+      block.append(button);
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".annotate-button");
+    if (!button) return;
+    const block = button.parentElement;
+    const range = document.createRange();
+    range.selectNodeContents(block);
+    range.setEndBefore(button);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    const info = selectionInfo(block.closest("#content"));
+    if (info) openPopover(info).querySelector("button").focus();
+  });
+
+  // ---- @mentions ---------------------------------------------------------------------------------
+  let mentionList = null;
+  let mentionTimer = null;
+
+  function closeMentions() {
+    mentionList?.remove();
+    mentionList = null;
+  }
+
+  function insertMention(textarea, handle) {
+    const caret = textarea.selectionStart;
+    const before = textarea.value.slice(0, caret).replace(/@[\w.-]*$/, `@${handle} `);
+    textarea.value = before + textarea.value.slice(caret);
+    textarea.selectionStart = textarea.selectionEnd = before.length;
+    textarea.focus();
+    closeMentions();
+  }
+
+  document.addEventListener("input", (event) => {
+    const textarea = event.target.closest("textarea[data-mentions]");
+    if (!textarea) return;
+    const match = textarea.value.slice(0, textarea.selectionStart).match(/(?:^|[\s(])@([\w.-]{1,40})$/);
+    clearTimeout(mentionTimer);
+    if (!match) return closeMentions();
+    mentionTimer = setTimeout(async () => {
+      const response = await fetch(`/people/mentions?q=${encodeURIComponent(match[1])}`, {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      const people = await response.json();
+      closeMentions();
+      if (!people.length) return;
+      mentionList = document.createElement("ul");
+      mentionList.className = "mention-list";
+      mentionList.setAttribute("role", "listbox");
+      people.forEach((person, index) => {
+        const item = document.createElement("li");
+        item.setAttribute("role", "option");
+        item.dataset.handle = person.handle;
+        item.setAttribute("aria-selected", index === 0 ? "true" : "false");
+        item.textContent = `${person.name}${person.region ? ` · ${person.region}` : ""} (@${person.handle})`;
+        item.addEventListener("mousedown", (e) => {
+          e.preventDefault();
+          insertMention(textarea, person.handle);
+        });
+        mentionList.append(item);
+      });
+      textarea.insertAdjacentElement("afterend", mentionList);
+    }, 150);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (!mentionList || !event.target.matches("textarea[data-mentions]")) return;
+    const options = [...mentionList.children];
+    const current = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = (current + (event.key === "ArrowDown" ? 1 : options.length - 1)) % options.length;
+      options.forEach((o, i) => o.setAttribute("aria-selected", i === next ? "true" : "false"));
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      event.preventDefault();
+      insertMention(event.target, options[Math.max(0, current)].dataset.handle);
+    } else if (event.key === "Escape") {
+      closeMentions();
+    }
+  });
+
+  // ---- Start, and again after htmx swaps part of the page ----------------------------------------
+  function refresh() {
+    addBlockButtons();
+    paint();
+    const hash = window.location.hash.slice(1);
+    if (hash.startsWith("thread-") && ranges.has(hash)) activate(hash, true);
+  }
+  document.addEventListener("DOMContentLoaded", refresh);
+  document.addEventListener("htmx:after:settle", () => {
+    addBlockButtons();
+    paint();
+  });
+})();

@@ -1,0 +1,37 @@
+"""A user's inbox: mentions, replies, decisions and new suggestions that concern them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from wiki.db import write_transaction
+from wiki.extensions import db
+from wiki.models import Notification, User, utcnow
+
+
+def unread_count(user: User) -> int:
+    return db.session.execute(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ).scalar_one()
+
+
+def items(user: User, limit: int = 100) -> list[Notification]:
+    return list(
+        db.session.execute(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def mark_read(user: User, notification_id: int | None = None) -> None:
+    """One item, or everything when no id is given. Only ever the user's own items."""
+    with write_transaction() as session:
+        statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        if notification_id is not None:
+            statement = statement.where(Notification.id == notification_id)
+        session.execute(statement.values(read_at=utcnow()))

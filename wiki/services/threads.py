@@ -1,0 +1,443 @@
+"""Comments and suggested edits anchored in a page, and the decisions on them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from wiki.db import write_transaction
+from wiki.errors import BadInput, Conflict, NotFound, require
+from wiki.extensions import db
+from wiki.models import (
+    AnchorState,
+    Comment,
+    Notification,
+    NotificationKind,
+    Page,
+    Revision,
+    RevisionOrigin,
+    Thread,
+    ThreadKind,
+    ThreadState,
+    User,
+    utcnow,
+)
+from wiki.services.anchoring import anchor_of, apply_anchor
+from wiki.services.pages import append_revision, check_text
+from wiki.services.permissions import can_change_comment, can_decide_suggestion, can_discuss, is_staff
+from wiki.text.anchor import Reanchorer, locate_selection, make_anchor
+
+MAX_COMMENT = 5000
+MAX_REASON = 500
+MAX_PASSAGE = 5000
+# @priya.raman: the part of the email address before the @.
+MENTION = re.compile(r"(?<![\w.@])@([a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the reader selected on the rendered page, and where: enough to find it in the Markdown."""
+
+    quote: str
+    line: int = 0
+    prefix: str = ""
+
+
+@dataclass
+class PageThreads:
+    anchored: list[Thread] = field(default_factory=list)
+    page_level: list[Thread] = field(default_factory=list)
+    orphaned: list[Thread] = field(default_factory=list)
+    closed: list[Thread] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return len(self.anchored) + len(self.page_level) + len(self.orphaned)
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def get_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        raise NotFound("That comment thread doesn't exist (any more).")
+    return thread
+
+
+def get_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("That comment doesn't exist.")
+    return comment
+
+
+def page_threads(user: User, page: Page) -> PageThreads:
+    """Threads in reading order: anchored ones by position, then whole-page ones, orphans, closed."""
+    require(can_discuss(user), "Only the council and marketing leads take part in the discussion.")
+    threads = db.session.execute(
+        select(Thread)
+        .where(Thread.page_id == page.id)
+        .options(
+            selectinload(Thread.comments).selectinload(Comment.author),
+            selectinload(Thread.author),
+            selectinload(Thread.decided_by),
+        )
+        .order_by(Thread.start, Thread.id)
+    ).scalars()
+    result = PageThreads()
+    for thread in threads:
+        if thread.state != ThreadState.OPEN:
+            result.closed.append(thread)
+        elif thread.anchor_state == AnchorState.PAGE:
+            result.page_level.append(thread)
+        elif thread.anchor_state == AnchorState.ORPHANED:
+            result.orphaned.append(thread)
+        else:
+            result.anchored.append(thread)
+    result.closed.sort(key=lambda t: t.id, reverse=True)
+    return result
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+
+def _check_body(body: str, *, required: bool = True) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if required and not body:
+        raise BadInput("Write something first: the comment is empty.")
+    if len(body) > MAX_COMMENT:
+        raise BadInput(f"Comments can be at most {MAX_COMMENT} characters.")
+    if "\x00" in body:
+        raise BadInput("The comment contains NUL characters, which can't be stored.")
+    return body
+
+
+def _lock_page(session, page: Page) -> Page:
+    # Threads are anchored to the head; taking the page lock keeps a concurrent save from re-anchoring
+    # everything except the thread being written.
+    return session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+
+
+def _revision_body(session, page: Page, number: int) -> str:
+    body = session.execute(
+        select(Revision.body).where(Revision.page_id == page.id, Revision.number == number)
+    ).scalar_one_or_none()
+    if body is None:
+        raise NotFound(f"“{page.title}” has no revision {number}.")
+    return body
+
+
+def start_thread(user: User, page: Page, number: int, body: str, selection: Selection | None) -> Thread:
+    """A new comment, on the passage the reader selected in revision `number`, or on the whole page."""
+    require(can_discuss(user), "Only the council and marketing leads can comment on drafts.")
+    body = _check_body(body)
+    with write_transaction() as session:
+        page = _lock_page(session, page)
+        thread = Thread(page_id=page.id, kind=ThreadKind.COMMENT, author_id=user.id, origin_number=number)
+        if selection is not None and selection.quote.strip():
+            text = _revision_body(session, page, number)
+            span = locate_selection(text, selection.quote, selection.line, selection.prefix)
+            if span is None:
+                raise BadInput(
+                    "The selected text couldn't be found in the page's source; comment on the page as a whole."
+                )
+            _anchor_new_thread(session, page, thread, text, span, number)
+        else:
+            _revision_body(session, page, number)
+            thread.anchor_state = AnchorState.PAGE
+        session.add(thread)
+        session.flush()
+        session.add(Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow()))
+        _notify_mentions(session, user, page, thread, body)
+    return thread
+
+
+def _anchor_new_thread(session, page: Page, thread: Thread, text: str, span: tuple[int, int], number: int) -> None:
+    anchor = make_anchor(text, *span)
+    if len(anchor.exact) > MAX_PASSAGE:
+        raise BadInput(f"Select at most {MAX_PASSAGE} characters.")
+    thread.original_exact = anchor.exact
+    thread.anchor_state = AnchorState.ANCHORED
+    apply_anchor(thread, anchor, number)
+    if number != page.head_number:
+        moved = Reanchorer(text, page.head.body).reanchor(anchor)
+        if moved is None:
+            thread.anchor_state = AnchorState.ORPHANED
+        else:
+            apply_anchor(thread, moved, page.head_number)
+
+
+def suggest(
+    user: User, page: Page, number: int, start: int, end: int, exact: str, replacement: str, note: str = ""
+) -> Thread:
+    """Propose replacing the source passage [start, end) of revision `number` with `replacement`."""
+    require(can_discuss(user), "Only the council and marketing leads can suggest edits.")
+    note = _check_body(note, required=False)
+    replacement = replacement.replace("\r\n", "\n")
+    check_text(replacement, "")
+    if replacement == exact:
+        raise BadInput("The suggestion is the same as the current text; change something first.")
+    with write_transaction() as session:
+        page = _lock_page(session, page)
+        text = _revision_body(session, page, number)
+        if not (0 <= start < end <= len(text)) or text[start:end] != exact:
+            raise Conflict("The passage isn't where it was; select it again and suggest once more.")
+        thread = Thread(
+            page_id=page.id,
+            kind=ThreadKind.SUGGESTION,
+            author_id=user.id,
+            origin_number=number,
+            replacement=replacement,
+        )
+        _anchor_new_thread(session, page, thread, text, (start, end), number)
+        if thread.anchor_state != AnchorState.ANCHORED or thread.exact != exact:
+            raise Conflict(
+                f"That passage has changed since revision {number}; make the suggestion on the current version."
+            )
+        session.add(thread)
+        session.flush()
+        if note:
+            session.add(Comment(thread_id=thread.id, author_id=user.id, body=note, created_at=utcnow()))
+            _notify_mentions(session, user, page, thread, note)
+        _notify(
+            session,
+            [page.created_by_id],
+            NotificationKind.SUGGESTION,
+            user,
+            page,
+            thread,
+            f"{user.name} suggested an edit to “{page.title}”",
+        )
+    return thread
+
+
+def reply(user: User, thread: Thread, body: str) -> Comment:
+    require(can_discuss(user), "Only the council and marketing leads can reply.")
+    body = _check_body(body)
+    with write_transaction() as session:
+        thread = session.get(Thread, thread.id)
+        comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow())
+        session.add(comment)
+        participants = {thread.author_id} | {c.author_id for c in thread.comments}
+        _notify(
+            session,
+            participants,
+            NotificationKind.REPLY,
+            user,
+            thread.page,
+            thread,
+            f"{user.name} replied in a thread on “{thread.page.title}”",
+        )
+        _notify_mentions(session, user, thread.page, thread, body)
+    return comment
+
+
+def edit_comment(user: User, comment: Comment, body: str) -> Comment:
+    require(can_change_comment(user, comment.author_id), "You can only edit your own comments.")
+    body = _check_body(body)
+    with write_transaction() as session:
+        comment = session.get(Comment, comment.id)
+        if comment.deleted_at is not None:
+            raise Conflict("That comment was deleted.")
+        comment.body = body
+        comment.edited_at = utcnow()
+    return comment
+
+
+def delete_comment(user: User, comment: Comment) -> Comment:
+    """The text goes, the place stays: replies below it still read in order."""
+    require(can_change_comment(user, comment.author_id), "You can only delete your own comments.")
+    with write_transaction() as session:
+        comment = session.get(Comment, comment.id)
+        comment.body = ""
+        comment.deleted_at = comment.deleted_at or utcnow()
+    return comment
+
+
+def set_resolved(user: User, thread: Thread, resolved: bool) -> Thread:
+    require(can_discuss(user), "Only the council and marketing leads can resolve threads.")
+    with write_transaction() as session:
+        page = _lock_page(session, thread.page)
+        thread = session.get(Thread, thread.id)
+        if thread.kind != ThreadKind.COMMENT:
+            raise Conflict("Suggestions are accepted or rejected, not resolved.")
+        if resolved:
+            thread.state = ThreadState.RESOLVED
+            thread.decided_by_id, thread.decided_at = user.id, utcnow()
+        elif thread.state == ThreadState.RESOLVED:
+            thread.state = ThreadState.OPEN
+            _catch_up(session, page, thread)
+    return thread
+
+
+def _catch_up(session, page: Page, thread: Thread) -> None:
+    """A reopened thread missed the re-anchoring done while it was closed; bring it to the head now."""
+    if thread.anchor_state == AnchorState.PAGE or thread.anchored_number in (None, page.head_number):
+        return
+    old = _revision_body(session, page, thread.anchored_number)
+    moved = Reanchorer(old, page.head.body).reanchor(anchor_of(thread))
+    if moved is None:
+        thread.anchor_state = AnchorState.ORPHANED
+    else:
+        apply_anchor(thread, moved, page.head_number)
+
+
+def _open_suggestion(session, user: User, thread: Thread) -> tuple[Page, Thread]:
+    page = _lock_page(session, thread.page)
+    require(
+        can_decide_suggestion(user, page), "Only a marketing lead or whoever owns this page can decide on suggestions."
+    )
+    thread = session.get(Thread, thread.id)
+    if thread.kind != ThreadKind.SUGGESTION or thread.state != ThreadState.OPEN:
+        raise Conflict("This suggestion was already decided.")
+    return page, thread
+
+
+def accept(user: User, thread: Thread) -> Revision:
+    """Apply the suggestion to the current head as a new revision by the suggester, accepted by `user`."""
+    with write_transaction() as session:
+        page, thread = _open_suggestion(session, user, thread)
+        head = page.head
+        placed = (
+            thread.anchor_state == AnchorState.ANCHORED
+            and thread.anchored_number == page.head_number
+            and head.body[thread.start : thread.start + len(thread.exact)] == thread.exact
+        )
+        if not placed:
+            thread.anchor_state = AnchorState.STALE
+            session.commit()
+            raise Conflict(
+                "The passage this suggestion changes was edited since; it is stale and can't be applied. "
+                "Its author can refresh it against the new text."
+            )
+        text = head.body[: thread.start] + thread.replacement + head.body[thread.start + len(thread.exact) :]
+        check_text(text, "")
+        thread.state = ThreadState.ACCEPTED
+        thread.decided_by_id, thread.decided_at = user.id, utcnow()
+        author = session.get(User, thread.author_id)
+        revision = append_revision(
+            session,
+            page,
+            author,
+            text,
+            f"Suggested by {author.name}, accepted by {user.name}",
+            page.head_number,
+            RevisionOrigin.SUGGESTION,
+            accepted_by=user,
+        )
+        thread.applied_revision_id = revision.id
+        _notify(
+            session,
+            [thread.author_id],
+            NotificationKind.DECISION,
+            user,
+            page,
+            thread,
+            f"{user.name} accepted your suggestion on “{page.title}” (revision {revision.number})",
+        )
+    return revision
+
+
+def reject(user: User, thread: Thread, reason: str) -> Thread:
+    reason = (reason or "").strip()
+    if not reason:
+        raise BadInput("Say why the suggestion is rejected; its author will read it.")
+    if len(reason) > MAX_REASON:
+        raise BadInput(f"The reason can be at most {MAX_REASON} characters.")
+    with write_transaction() as session:
+        page, thread = _open_suggestion(session, user, thread)
+        thread.state = ThreadState.REJECTED
+        thread.decided_by_id, thread.decided_at = user.id, utcnow()
+        thread.decision_reason = reason
+        _notify(
+            session,
+            [thread.author_id],
+            NotificationKind.DECISION,
+            user,
+            page,
+            thread,
+            f"{user.name} rejected your suggestion on “{page.title}”: {reason}"[:300],
+        )
+    return thread
+
+
+def refresh(user: User, thread: Thread, replacement: str) -> Thread:
+    """The suggester re-bases a stale suggestion on the passage as it reads now."""
+    require(can_change_comment(user, thread.author_id), "Only the person who made a suggestion can refresh it.")
+    replacement = replacement.replace("\r\n", "\n")
+    check_text(replacement, "")
+    with write_transaction() as session:
+        page = _lock_page(session, thread.page)
+        thread = session.get(Thread, thread.id)
+        if thread.kind != ThreadKind.SUGGESTION or thread.state != ThreadState.OPEN:
+            raise Conflict("Only open suggestions can be refreshed.")
+        current = page.head.body
+        in_place = (
+            thread.start is not None
+            and thread.anchored_number == page.head_number
+            and current[thread.start : thread.start + len(thread.exact)] == thread.exact
+        )
+        if thread.anchor_state == AnchorState.ORPHANED or not in_place:
+            raise Conflict("The passage is gone from the page; make a new suggestion instead.")
+        if replacement == thread.exact:
+            raise BadInput("The suggestion is the same as the current text; change something first.")
+        thread.replacement = replacement
+        thread.anchor_state = AnchorState.ANCHORED
+    return thread
+
+
+# Notifications ------------------------------------------------------------------------------------
+
+
+def _notify(session, user_ids, kind: NotificationKind, actor: User, page: Page, thread: Thread, text: str) -> None:
+    for user_id in {uid for uid in user_ids if uid and uid != actor.id}:
+        session.add(
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                actor_id=actor.id,
+                page_id=page.id,
+                thread_id=thread.id,
+                text=text[:300],
+                created_at=utcnow(),
+            )
+        )
+
+
+def mentioned_users(session, text: str) -> list[User]:
+    """Council members and leads named as @handle (the part of their email before the @)."""
+    handles = {match.lower() for match in MENTION.findall(text)}
+    if not handles:
+        return []
+    patterns = [User.email.ilike(f"{handle}@%") for handle in handles]
+    users = session.execute(select(User).where(User.active.is_(True), or_(*patterns))).scalars()
+    return [user for user in users if is_staff(user) and user.email.split("@", 1)[0].lower() in handles]
+
+
+def _notify_mentions(session, actor: User, page: Page, thread: Thread, text: str) -> None:
+    users = mentioned_users(session, text)
+    _notify(
+        session,
+        [u.id for u in users],
+        NotificationKind.MENTION,
+        actor,
+        page,
+        thread,
+        f"{actor.name} mentioned you on “{page.title}”",
+    )
+
+
+def mention_candidates(user: User, query: str, limit: int = 8) -> list[User]:
+    """People a comment can @mention: the council and leads, matched on name or email."""
+    require(can_discuss(user), "Only the council and marketing leads can mention people.")
+    query = query.strip().lower()[:50]
+    people = db.session.execute(select(User).where(User.active.is_(True)).order_by(User.name)).scalars()
+    return [
+        person
+        for person in people
+        if is_staff(person) and (query in person.name.lower() or person.email.lower().startswith(query))
+    ][:limit]

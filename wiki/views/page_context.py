@@ -1,0 +1,69 @@
+"""What the page view (and the fragments htmx swaps inside it) needs, prepared in one place."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from wiki.forms import ActionForm
+from wiki.models import AnchorState, Page, Thread, ThreadKind, User
+from wiki.services import pages, threads
+from wiki.services.permissions import can_decide_suggestion, can_discuss
+from wiki.services.rendering import rendered
+from wiki.text.anchor import plain
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where the browser should highlight a thread's passage in the rendered page."""
+
+    line: int | None  # 1-based source line of the passage's block; None to search the whole page
+    quote: str
+    replacement: str | None
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def marks_for(page: Page, shown_number: int, anchored: list[Thread]) -> dict[int, Mark]:
+    if not anchored:
+        return {}
+    on_head = shown_number == page.head_number
+    starts = _line_starts(page.head.body) if on_head else []
+    marks = {}
+    for thread in anchored:
+        line = bisect_right(starts, thread.start) if on_head and thread.start is not None else None
+        replacement = (
+            plain(thread.replacement)
+            if thread.kind == ThreadKind.SUGGESTION and thread.anchor_state == AnchorState.ANCHORED
+            else None
+        )
+        marks[thread.id] = Mark(line=line, quote=plain(thread.exact), replacement=replacement)
+    return marks
+
+
+def page_view_context(user: User, page: Page, number: int | None) -> dict:
+    revision = pages.visible_revision(user, page, number)
+    context = {
+        "page": page,
+        "revision": revision,
+        "rendered": rendered(revision),
+        "is_head": revision.id == page.head_revision_id,
+        "is_published": revision.id == page.published_revision_id,
+        "action_form": ActionForm(),
+        "threads": None,
+        "marks": {},
+        "can_discuss": can_discuss(user),
+        "can_decide": can_decide_suggestion(user, page),
+    }
+    if context["can_discuss"]:
+        listed = threads.page_threads(user, page)
+        context["threads"] = listed
+        context["marks"] = marks_for(page, revision.number, listed.anchored)
+    return context
