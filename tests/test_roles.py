@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_page, publish
+from wiki.services import threads
 
 ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
 ROLES = (ANON, FIELD, COUNCIL, LEAD)
@@ -36,6 +37,23 @@ MATRIX = [
     ("GET", "/admin/users/{field_id}", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
     ("POST", "/admin/users/{field_id}", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
     ("POST", "/admin/users/{field_id}/password", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/p/fy27-plan/threads", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("GET", "/p/fy27-plan/suggest?rev=2&line=3&quote=Two", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/p/fy27-plan/suggest/preview", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/p/fy27-plan/suggestions", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/threads/{thread_id}/replies", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/threads/{thread_id}/resolve", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/threads/{thread_id}/reopen", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/threads/{suggestion_id}/accept", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/threads/{suggestion_id}/reject", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/threads/{suggestion_id}/refresh", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/comments/{comment_id}/edit", {FIELD: 403, COUNCIL: 303, LEAD: 403}),
+    ("POST", "/comments/{comment_id}/delete", {FIELD: 403, COUNCIL: 303, LEAD: 403}),
+    ("GET", "/people/mentions?q=a", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/inbox", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/inbox/read", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    ("GET", "/threads/999999/replies", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
+    ("POST", "/threads/999999/replies", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
     ("POST", "/logout", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
 ]
 
@@ -47,29 +65,35 @@ FORMS = {
     "/admin/users": {"email": "x@example.com", "name": "X", "role": "field", "password": "long enough pass"},
     "/admin/users/{field_id}": {"name": "Finn Field", "role": "field", "active": "y"},
     "/admin/users/{field_id}/password": {"password": "another long password"},
+    "/p/fy27-plan/threads": {"body": "A comment", "rev": "2", "quote": "Two", "line": "3"},
+    "/p/fy27-plan/suggest/preview": {"exact": "Two.", "replacement": "Three."},
+    "/p/fy27-plan/suggestions": {"rev": "2", "start": "8", "end": "12", "exact": "Two.", "replacement": "Three."},
+    "/threads/{thread_id}/replies": {"body": "A reply"},
+    "/threads/{suggestion_id}/reject": {"reason": "Not now"},
+    "/threads/{suggestion_id}/refresh": {"replacement": "Four."},
+    "/comments/{comment_id}/edit": {"body": "Edited"},
 }
 
 
 @pytest.fixture
 def world(app, people):
     with app.app_context():
-        page = make_page(people["council"], bodies=("# Plan\n\nOne.\n", "# Plan\n\nTwo.\n"))
+        page = make_page(people["lead"], bodies=("# Plan\n\nOne.\n", "# Plan\n\nTwo.\n"))
         publish(people["lead"], page, 1)
         make_page(people["council"], slug="draft-only")
-    return people
+        thread = threads.start_thread(people["council"], page, 2, "Is this right?", None)
+        suggestion = threads.suggest(people["lead"], page, 2, 8, 12, "Two.", "Two and a half.")
+        ids = {"thread_id": thread.id, "suggestion_id": suggestion.id, "comment_id": thread.comments[0].id}
+    return {**people, "ids": ids}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
 def test_route_answers_each_role_as_expected(world, browser, role, method, url, expected):
     person = browser(None if role == ANON else world[role])
-    url = url.format(field_id=world["field"].id)
-    if method == "GET":
-        response = person.get(url)
-    else:
-        response = person.post(
-            url, FORMS.get(url.replace(str(world["field"].id), "{field_id}"), {}), token_from="/login"
-        )
+    form = FORMS.get(url, {})
+    url = url.format(field_id=world["field"].id, **world["ids"])
+    response = person.get(url) if method == "GET" else person.post(url, form, token_from="/login")
     wanted = expected.get(role, 302 if method == "GET" or role == ANON else None)
     if role == ANON and method == "POST":
         wanted = expected.get(role, 302)

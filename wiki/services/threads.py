@@ -26,9 +26,11 @@ from wiki.models import (
     utcnow,
 )
 from wiki.services.anchoring import anchor_of, apply_anchor
+from wiki.services import pages
 from wiki.services.pages import append_revision, check_text
 from wiki.services.permissions import can_change_comment, can_decide_suggestion, can_discuss, is_staff
 from wiki.text.anchor import Reanchorer, locate_selection, make_anchor
+from wiki.text.diff import Chunk, word_diff
 
 MAX_COMMENT = 5000
 MAX_REASON = 500
@@ -169,6 +171,17 @@ def _anchor_new_thread(session, page: Page, thread: Thread, text: str, span: tup
             thread.anchor_state = AnchorState.ORPHANED
         else:
             apply_anchor(thread, moved, page.head_number)
+
+
+def revision_to_suggest_on(user: User, page: Page, number: int) -> Revision:
+    require(can_discuss(user), "Only the council and marketing leads can suggest edits.")
+    return pages.visible_revision(user, page, number)
+
+
+def preview_suggestion(user: User, exact: str, replacement: str) -> list[Chunk]:
+    require(can_discuss(user), "Only the council and marketing leads can suggest edits.")
+    check_text(replacement, "")
+    return word_diff(exact, replacement)
 
 
 def suggest(
@@ -366,7 +379,8 @@ def reject(user: User, thread: Thread, reason: str) -> Thread:
 
 
 def refresh(user: User, thread: Thread, replacement: str) -> Thread:
-    """The suggester re-bases a stale suggestion on the passage as it reads now."""
+    """The suggester revises their open suggestion; for a stale one this re-bases it on the passage as
+    it reads now, which makes it acceptable again."""
     require(can_change_comment(user, thread.author_id), "Only the person who made a suggestion can refresh it.")
     replacement = replacement.replace("\r\n", "\n")
     check_text(replacement, "")
@@ -374,7 +388,7 @@ def refresh(user: User, thread: Thread, replacement: str) -> Thread:
         page = _lock_page(session, thread.page)
         thread = session.get(Thread, thread.id)
         if thread.kind != ThreadKind.SUGGESTION or thread.state != ThreadState.OPEN:
-            raise Conflict("Only open suggestions can be refreshed.")
+            raise Conflict("Only open suggestions can be revised.")
         current = page.head.body
         in_place = (
             thread.start is not None

@@ -124,7 +124,7 @@ class Reanchorer:
         best: tuple[float, int, int] | None = None
         for start in candidates:
             start = max(0, start)
-            for end in self._possible_ends(start, len(exact), tail):
+            for end in self._possible_ends(start, len(exact), tail, anchor.suffix):
                 quote = similarity(exact, new[start:end])
                 if quote < (MIN_SHORT_QUOTE_SIMILARITY if len(exact) < SHORT_QUOTE else MIN_QUOTE_SIMILARITY):
                     continue
@@ -152,8 +152,9 @@ class Reanchorer:
                 end += 1
         return start, end
 
-    def _possible_ends(self, start: int, length: int, tail: str) -> set[int]:
-        """Where a fuzzily found passage ends: same length, or wherever its last words now are."""
+    def _possible_ends(self, start: int, length: int, tail: str, suffix: str) -> set[int]:
+        """Where a fuzzily found passage ends: same length, where its last words now are, or where the
+        text that used to follow it now begins."""
         ends = {min(len(self.new), start + length)}
         window = self.new[start : start + 2 * length + _PIECE]
         location = self._dmp.match_main(window, tail, max(0, length - len(tail)))
@@ -165,6 +166,9 @@ class Reanchorer:
             if len(tail) >= size:
                 for match in re.finditer(re.escape(tail[-size:]), window):
                     ends.add(start + match.end())
+            if len(suffix) >= size:
+                for match in re.finditer(re.escape(suffix[:size]), window):
+                    ends.add(start + match.start())
         return {end for end in ends if end > start}
 
 

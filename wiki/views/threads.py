@@ -11,7 +11,6 @@ from wiki.forms import ActionForm
 from wiki.services import inbox, pages, threads
 from wiki.services.threads import Selection
 from wiki.text.anchor import locate_selection
-from wiki.text.diff import word_diff
 from wiki.views import int_arg
 from wiki.views.page_context import page_view_context
 from wiki.web import is_fragment_request
@@ -66,8 +65,7 @@ def suggest_form(slug: str):
     """The suggestion box for a selection: the Markdown source of the passage, ready to rewrite."""
     page = pages.get_page(slug)
     number = int_arg("rev", page.head_number)
-    revision = pages.visible_revision(current_user, page, number)
-    threads.page_threads(current_user, page)
+    revision = threads.revision_to_suggest_on(current_user, page, number)
     span = locate_selection(
         revision.body, request.args.get("quote", ""), int_arg("line", 1) - 1, request.args.get("prefix", "")
     )
@@ -90,8 +88,10 @@ def suggest_form(slug: str):
 @login_required
 def suggest_preview(slug: str):
     pages.get_page(slug)
-    original, replacement = request.form.get("exact", ""), request.form.get("replacement", "")
-    return render_template("partials/suggest_preview.html", chunks=word_diff(original, replacement))
+    chunks = threads.preview_suggestion(
+        current_user, request.form.get("exact", ""), request.form.get("replacement", "")
+    )
+    return render_template("partials/suggest_preview.html", chunks=chunks)
 
 
 @bp.post("/p/<slug>/suggestions")
