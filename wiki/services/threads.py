@@ -25,8 +25,8 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services.anchoring import anchor_of, apply_anchor
 from wiki.services import pages
+from wiki.services.anchoring import anchor_of, apply_anchor
 from wiki.services.pages import append_revision, check_text
 from wiki.services.permissions import can_change_comment, can_decide_suggestion, can_discuss, is_staff
 from wiki.text.anchor import Reanchorer, locate_selection, make_anchor
