@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from wiki.text.render import MAX_BODY_BYTES, render
+from wiki.text.render import MAX_BODY_BYTES, MAX_LINK_BRACKETS, MAX_TABLE_CELLS, render
 
 N = MAX_BODY_BYTES
 
@@ -40,6 +40,9 @@ WORST = {
     "fences": _fill("```\n"),
     "autolinks": _fill("<http://"),
     "everything": _fill("[*_`<>!|"),
+    "image openers up to the bracket limit": ("![" * MAX_LINK_BRACKETS + _fill("*a"))[:N],
+    "tables of empty rows up to the cell limit": _fill("a|b\n-|-\n" + "|\n" * 100 + "\n"),
+    "wide header over empty rows": ("|" + "a|" * 60 + "\n|" + "-|" * 60 + "\n" + _fill("|\n"))[:N],
 }
 
 
@@ -50,3 +53,16 @@ def test_worst_case_input_at_the_size_cap_renders_within_two_seconds(name):
     started = time.perf_counter()
     render(text)
     assert time.perf_counter() - started < 2.0, name
+
+
+def test_rows_past_the_table_cell_budget_are_still_shown():
+    rows = "".join(f"|row {n}|x|\n" for n in range(MAX_TABLE_CELLS))
+    html = render("|h|i|\n|-|-|\n" + rows).html
+    assert html.count("<tr") == MAX_TABLE_CELLS // 2
+    assert f"row {MAX_TABLE_CELLS - 1}" in html
+
+
+def test_a_page_with_absurdly_many_brackets_shows_them_as_typed():
+    html = render("[a link](https://example.com) " + "[" * (MAX_LINK_BRACKETS + 1)).html
+    assert "<a " not in html
+    assert "[a link](https://example.com)" in html

@@ -14,18 +14,28 @@ from dataclasses import dataclass
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_block.table import table as gfm_table
 from markdown_it.token import Token
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
-# Chosen by measuring the worst inputs we know of (tests/text/test_render_limits.py): every input up to
-# this size renders in under 1.5 s on a 2-core machine (the worst: tables of empty rows, runs of "!["),
-# where 200 KB took over 2 s. Realistic plans are 20–60 KB.
+# Chosen by measuring the worst inputs we know of (tests/text/test_render_limits.py) on a 2-core machine,
+# together with the two limits below: every input up to this size renders in about a second. Realistic
+# plans are 20–60 KB.
 MAX_BODY_BYTES = 100 * 1024
 
 # Deep nesting is both a rendering cost and never real writing.
 MAX_NESTING = 20
+
+# markdown-it spends ~20 µs on each table cell, and fills short rows up to the header's width, so 50,000
+# one-character rows took 2.5 s. Past this many cells on a page, table rows show as plain text; a real
+# plan has a few hundred.
+MAX_TABLE_CELLS = 10_000
+
+# Each "[" costs link and image parsing ~20 µs even when nothing closes it; a page with more than this
+# many is not prose, so its brackets are shown as typed instead of parsed as links.
+MAX_LINK_BRACKETS = 5_000
 
 _BLOCKS_WITH_SOURCE = {
     "paragraph_open",
@@ -163,9 +173,28 @@ def _source_lines_and_headings(state) -> None:
     state.env["headings"] = headings
 
 
-def _parser() -> MarkdownIt:
+def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """The GFM table rule, stopped where the page's cell budget runs out."""
+    if start_line + 1 >= end_line:
+        return False
+    cells_left = state.env.get("table_cells_left", MAX_TABLE_CELLS)
+    delimiter = state.src[state.bMarks[start_line + 1] + state.tShift[start_line + 1] : state.eMarks[start_line + 1]]
+    columns = delimiter.strip().strip("|").count("|") + 1
+    body_rows = cells_left // columns - 1
+    if body_rows < 0:
+        return False
+    found = gfm_table(state, start_line, min(end_line, start_line + 2 + body_rows), silent)
+    if found and not silent:
+        state.env["table_cells_left"] = cells_left - columns * (state.line - start_line - 1)
+    return found
+
+
+def _parser(*, links: bool = True) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING})
+    md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
     md.enable(["table", "strikethrough"])
+    if not links:
+        md.disable(["link", "image", "reference"])
     md.use(tasklists_plugin, enabled=False)
     md.validateLink = _validate_link
     md.normalizeLink = normalizeLink
@@ -174,11 +203,13 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+_MD_WITHOUT_LINKS = _parser(links=False)
 
 
 def render(markdown: str) -> Rendered:
     env: dict = {}
-    html = _MD.render(markdown, env)
+    parser = _MD if markdown.count("[") <= MAX_LINK_BRACKETS else _MD_WITHOUT_LINKS
+    html = parser.render(markdown, env)
     safe = nh3.clean(
         html,
         tags=_TAGS,
