@@ -49,3 +49,8 @@ def can_decide_suggestion(user: User | None, page: Page) -> bool:
 def can_change_comment(user: User | None, author_id: int) -> bool:
     """Nobody edits or deletes another person's words, leads included."""
     return user is not None and user.is_authenticated and user.id == author_id
+
+
+def can_follow_published(user: User | None) -> bool:
+    """Everyone with an active account may follow what the leads published: the feed and recent changes."""
+    return user is not None and user.is_authenticated and user.is_active

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from wiki.errors import TooManyAttempts
 from wiki.forms import LoginForm, PasswordChangeForm
-from wiki.services import accounts
+from wiki.services import accounts, changes
 
 bp = Blueprint("auth", __name__)
 
@@ -63,4 +63,5 @@ def account():
         login_user(user)
         flash("Your password is changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"), code=303)
-    return render_template("auth/account.html", form=form)
+    feed_url = url_for("main.feed", token=changes.feed_token(current_user), _external=True)
+    return render_template("auth/account.html", form=form, feed_url=feed_url)

@@ -1,13 +1,20 @@
-"""The dashboard and the list of recent changes."""
+"""The dashboard, recent changes and their feed, and search."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from wiki.models import utcnow
+from wiki.services import changes as changelog
 from wiki.services import pages
 from wiki.services.pages import check_slug
 from wiki.services.permissions import can_read_drafts
+from wiki.services.search import find_pages
+from wiki.views import int_arg
+from wiki.web import page_or_fragment
 
 bp = Blueprint("main", __name__)
 
@@ -23,7 +30,40 @@ def dashboard():
 @bp.get("/changes")
 @login_required
 def changes():
-    return render_template("changes.html", revisions=pages.recent_revisions(current_user, 100))
+    filters = changelog.parse_filters(
+        current_user, request.args.get("page"), int_arg("person"), request.args.get("kind")
+    )
+    return page_or_fragment(
+        "changes.html",
+        "partials/change_log.html",
+        log=changelog.recent_changes(current_user, filters, int_arg("p", 1)),
+        filters=filters,
+        choices=changelog.filter_choices(current_user),
+    )
+
+
+@bp.get("/feed.atom")
+def feed():
+    """Published changes as Atom. Feed readers can't sign in, so a personal signed address works too."""
+    token = request.args.get("token")
+    if token is None and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    reader = changelog.feed_reader(token) if token is not None else current_user
+    entries = changelog.published_changes(reader)
+    body = render_template(
+        "feed.atom.xml",
+        entries=entries,
+        updated=entries[0].at if entries else utcnow(),
+        host=urlsplit(request.host_url).hostname,
+        self_url=url_for("main.feed", token=token, _external=True),
+    )
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/search")
+@login_required
+def search():
+    return render_template("search.html", results=find_pages(current_user, request.args.get("q", "")))
 
 
 @bp.get("/new")

@@ -1,0 +1,131 @@
+"""The field reads what the leads published and nothing else, on every page the app serves.
+
+The walk goes over the app's own url_map, so a GET route added later is covered without touching this file;
+only a route with a parameter nobody has given an example for fails, asking for one in EXAMPLES.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.factories import make_page, make_user, publish
+from wiki.db import write_transaction
+from wiki.extensions import db
+from wiki.models import CouncilMember, Tactic, User
+from wiki.services import pages, review, threads
+from wiki.services.changes import ChangeKind
+from wiki.services.pages import EditSubmission
+
+MARKER = "SECRET-DRAFT-MARKER"
+DRAFT_SUMMARY = "secret summary"
+SECRETS = (MARKER, DRAFT_SUMMARY, "SECRET-REVIEW-NOTE", "SECRET-COMMENT")
+# Query strings tried on every route, so `?rev=`, diffs and searches are probed wherever they might be read.
+QUERIES = ("", "?rev=1", "?rev=2", "?rev=3", "?from=1&to=2", "?from=1&to=3&view=side", "?q=SECRET", "?page=2")
+
+
+def build_world(app, people) -> dict:
+    lead, council = people["lead"], people["council"]
+    with app.app_context():
+        drafter = make_user(role="council", name="Dana Drafter")
+        plan = make_page(council, title="FY27 plan", bodies=("# Plan\n\nPublished words.\n",))
+        publish(lead, plan, 1)
+        for number in (2, 3):
+            pages.save_revision(
+                drafter,
+                EditSubmission(
+                    slug="fy27-plan",
+                    body=f"# Plan\n\nPublished words. {MARKER} {number}\n",
+                    summary=f"{DRAFT_SUMMARY} {number}",
+                    base_number=number - 1,
+                ),
+            )
+        review.request_changes(lead, pages.get_page("fy27-plan"), 3, "SECRET-REVIEW-NOTE: tighten it")
+        thread = threads.start_thread(council, pages.get_page("fy27-plan"), 3, "SECRET-COMMENT on the draft", None)
+        hidden = make_page(drafter, slug="unpublished-page", title="Unpublished page", bodies=(f"{MARKER} here\n",))
+        with write_transaction() as session:
+            seat = CouncilMember(
+                user_id=council.id, represents="EMEA", term_start=date(2026, 1, 1), added_by_id=lead.id
+            )
+            tactic = Tactic(plan_id=plan.id, name="Webinars", owner_id=council.id)
+            tactic.pages = [session.get(type(plan), plan.id), session.get(type(hidden), hidden.id)]
+            session.add_all([seat, tactic])
+        return {
+            "drafter": drafter,
+            "examples": {
+                "slug": ["fy27-plan", "unpublished-page"],
+                "user_id": [people["field"].id, council.id, drafter.id],
+                "thread_id": [thread.id],
+                "comment_id": [thread.comments[0].id],
+                "member_id": [seat.id],
+                "tactic_id": [tactic.id],
+            },
+        }
+
+
+def fill(rule, examples: dict) -> list[str]:
+    """Every URL for the rule with each combination of example values."""
+    names = sorted(rule.arguments)
+    missing = [name for name in names if name not in examples]
+    assert not missing, (
+        f"The route {rule.rule} ({rule.endpoint}) takes {', '.join(missing)}; add example values for it to "
+        "the examples in tests/test_field_visibility.py so the field-visibility walk covers it."
+    )
+    urls = []
+    for values in itertools.product(*(examples[name] for name in names)):
+        path = rule.rule
+        for name, value in zip(names, values, strict=True):
+            path = re.sub(rf"<(?:[^<>:]+:)?{name}>", str(value), path)
+        urls.append(path)
+    return urls
+
+
+def visible_text(html: str) -> str:
+    # Attribute values (CSRF tokens, ids) are not what a reader sees and could contain "r2" by chance.
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, browser):
+    world = build_world(app, people)
+    field = browser(people["field"])
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "GET" not in rule.methods:
+            continue
+        urls += [url + query for url in fill(rule, world["examples"]) for query in QUERIES]
+
+    with app.app_context():
+        people_ids = list(db.session.execute(select(User.id)).scalars())
+    filters = [f"page={slug}" for slug in world["examples"]["slug"]]
+    filters += [f"person={user_id}" for user_id in people_ids]
+    filters += [f"kind={kind.value}" for kind in ChangeKind]
+    filters += ["page=fy27-plan&kind=review", f"page=fy27-plan&person={world['drafter'].id}", "p=2"]
+    changes = ["/changes?" + query for query in filters]
+    # Searches for parts of the secrets (a search page repeats its query, so never the whole of one).
+    searches = [f"/search?q={q}" for q in ("SECRET", "secret", "summary", "Unpublished", "draft-marker", "here")]
+    explicit = [
+        "/feed.atom",
+        "/p/fy27-plan/raw?rev=2",
+        "/p/fy27-plan/diff?from=1&to=2",
+        "/p/fy27-plan/history",
+        *changes,
+        *searches,
+    ]
+    about_changes = set(explicit)
+
+    for url in urls + explicit:
+        response = field.get(url)
+        body = response.get_data(as_text=True)
+        assert response.status_code < 500, f"{url} answered {response.status_code}"
+        for secret in SECRETS:
+            assert secret not in body, f"{url} shows {secret!r} to the field"
+            assert secret not in response.headers.get("Location", ""), f"{url} redirects with {secret!r}"
+        # Error messages echo the number that was asked for; only pages that answered are checked for numbers.
+        if response.status_code == 200 and (url in about_changes or url.startswith("/p/")):
+            text = visible_text(body)
+            assert "Dana Drafter" not in text, f"{url} names the author of unpublished revisions"
+            assert "Unpublished page" not in text, f"{url} shows a page that was never published"
+            assert not re.search(r"\b(?:r|[Rr]evision )[23]\b", text), f"{url} mentions an unpublished revision"

@@ -1,0 +1,342 @@
+"""Recent changes and the feed of published ones.
+
+Council and leads follow every revision and every review decision. The field follows only what was
+published (approved decisions), so it never learns that an unpublished revision exists: not its number,
+its summary or its author.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import Integer, func, literal_column, or_, select, union_all
+from sqlalchemy.orm import joinedload
+
+from wiki.errors import BadInput, NotAllowed, NotFound, require
+from wiki.extensions import db
+from wiki.models import Approval, Decision, Page, Revision, RevisionOrigin, User
+from wiki.services.pages import check_slug, find_page
+from wiki.services.permissions import can_follow_published, can_read_drafts, can_read_revision, can_see_page
+from wiki.text.plaintext import xml_safe
+
+PER_PAGE = 50
+FEED_SIZE = 50
+_FEED_SALT = "feed"
+
+
+class ChangeKind(enum.StrEnum):
+    EDIT = "edit"
+    MERGE = "merge"
+    RESTORE = "restore"
+    SUGGESTION = "suggestion"
+    REVIEW = "review"
+
+
+KIND_LABELS = {
+    ChangeKind.EDIT: "Edits",
+    ChangeKind.MERGE: "Merged edits",
+    ChangeKind.RESTORE: "Restored versions",
+    ChangeKind.SUGGESTION: "Accepted suggestions",
+    ChangeKind.REVIEW: "Review decisions",
+}
+# Which rows a unioned query row came from.
+_REVISION, _DECISION = 0, 1
+
+
+@dataclass(frozen=True)
+class Filters:
+    page: Page | None = None
+    person: User | None = None
+    kind: ChangeKind | None = None
+
+    def args(self) -> dict[str, str | int]:
+        """The filters as query-string arguments, for links that keep them."""
+        args: dict[str, str | int] = {}
+        if self.page is not None:
+            args["page"] = self.page.slug
+        if self.person is not None:
+            args["person"] = self.person.id
+        if self.kind is not None:
+            args["kind"] = self.kind.value
+        return args
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of recent changes: a saved revision, or a lead's decision on one (`decision` is set)."""
+
+    kind: ChangeKind
+    at: datetime
+    page: Page
+    revision: Revision
+    decision: Approval | None
+    # Whether this reader may open that exact revision (the field only reads the current published one).
+    readable: bool
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    changes: list[Change]
+    page_no: int
+    has_older: bool
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filter form offers this reader: only pages and people they may know about."""
+
+    pages: list[Page]
+    people: list[User]
+    kinds: list[tuple[str, str]]
+
+
+# Filters ------------------------------------------------------------------------------------------
+
+
+def parse_filters(user: User, slug: str | None, person_id: int | None, kind: str | None) -> Filters:
+    """Check the filters a reader asked for; a page the field can't read is as unknown as a missing one."""
+    page = None
+    if slug:
+        page = find_page(check_slug(slug))
+        if page is None or not can_see_page(user, page):
+            raise NotFound(f"There is no page called “{slug}”.")
+    person = None
+    if person_id is not None:
+        person = db.session.get(User, person_id)
+        if person is None:
+            raise NotFound(f"There is nobody with the number {person_id}.")
+    change_kind = None
+    if kind:
+        try:
+            change_kind = ChangeKind(kind)
+        except ValueError:
+            names = ", ".join(k.value for k in ChangeKind)
+            raise BadInput(f"The kind of change must be one of {names}; “{kind[:20]}” isn't.") from None
+    return Filters(page=page, person=person, kind=change_kind)
+
+
+def filter_choices(user: User) -> Choices:
+    require(can_follow_published(user), "Sign in to follow recent changes.")
+    if can_read_drafts(user):
+        pages = select(Page).where(Page.head_revision_id.is_not(None))
+        changed_by = or_(
+            User.id.in_(select(Revision.author_id)),
+            User.id.in_(select(Revision.accepted_by_id)),
+            User.id.in_(select(Approval.decided_by_id)),
+        )
+        kinds = list(ChangeKind)
+    else:
+        pages = select(Page).where(Page.published_revision_id.is_not(None))
+        approved = select(Approval.revision_id).where(Approval.decision == Decision.APPROVED)
+        changed_by = or_(
+            User.id.in_(select(Approval.decided_by_id).where(Approval.decision == Decision.APPROVED)),
+            User.id.in_(select(Revision.author_id).where(Revision.id.in_(approved))),
+            User.id.in_(select(Revision.accepted_by_id).where(Revision.id.in_(approved))),
+        )
+        # The field only ever sees decisions, so there is nothing to choose between.
+        kinds = [ChangeKind.REVIEW]
+    return Choices(
+        pages=list(db.session.execute(pages.order_by(func.lower(Page.title))).scalars()),
+        people=list(db.session.execute(select(User).where(changed_by).order_by(func.lower(User.name))).scalars()),
+        kinds=[(kind.value, KIND_LABELS[kind]) for kind in kinds],
+    )
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def _revision_rows(filters: Filters):
+    query = select(
+        literal_column(str(_REVISION), Integer).label("source"),
+        Revision.id.label("id"),
+        Revision.created_at.label("at"),
+    )
+    if filters.page is not None:
+        query = query.where(Revision.page_id == filters.page.id)
+    if filters.person is not None:
+        query = query.where(or_(Revision.author_id == filters.person.id, Revision.accepted_by_id == filters.person.id))
+    if filters.kind is not None:
+        query = query.where(Revision.origin == RevisionOrigin(filters.kind.value))
+    return query
+
+
+def _decision_rows(filters: Filters, *, approved_only: bool):
+    query = select(
+        literal_column(str(_DECISION), Integer).label("source"),
+        Approval.id.label("id"),
+        Approval.created_at.label("at"),
+    ).join(Revision, Revision.id == Approval.revision_id)
+    if approved_only:
+        query = query.where(Approval.decision == Decision.APPROVED)
+    if filters.page is not None:
+        query = query.where(Approval.page_id == filters.page.id)
+    if filters.person is not None:
+        person = filters.person.id
+        # A decision is also news for whoever wrote (or accepted) the revision it decided on.
+        query = query.where(
+            or_(Approval.decided_by_id == person, Revision.author_id == person, Revision.accepted_by_id == person)
+        )
+    return query
+
+
+def _changes(user: User, rows: list) -> list[Change]:
+    """Load the revisions and decisions the query picked, and keep the query's order."""
+    revision_ids = [row.id for row in rows if row.source == _REVISION]
+    decision_ids = [row.id for row in rows if row.source == _DECISION]
+    revisions = {
+        revision.id: revision
+        for revision in db.session.execute(
+            select(Revision)
+            .options(joinedload(Revision.page), joinedload(Revision.author), joinedload(Revision.accepted_by))
+            .where(Revision.id.in_(revision_ids))
+        ).scalars()
+    }
+    decisions = {
+        decision.id: decision
+        for decision in db.session.execute(
+            select(Approval)
+            .options(
+                joinedload(Approval.decided_by),
+                joinedload(Approval.revision).options(
+                    joinedload(Revision.page), joinedload(Revision.author), joinedload(Revision.accepted_by)
+                ),
+            )
+            .where(Approval.id.in_(decision_ids))
+        ).scalars()
+    }
+    changes = []
+    for row in rows:
+        if row.source == _REVISION:
+            revision = revisions[row.id]
+            changes.append(
+                Change(
+                    kind=ChangeKind(revision.origin.value),
+                    at=revision.created_at,
+                    page=revision.page,
+                    revision=revision,
+                    decision=None,
+                    readable=can_read_revision(user, revision.page, revision),
+                )
+            )
+        else:
+            decision = decisions[row.id]
+            revision = decision.revision
+            changes.append(
+                Change(
+                    kind=ChangeKind.REVIEW,
+                    at=decision.created_at,
+                    page=revision.page,
+                    revision=revision,
+                    decision=decision,
+                    readable=can_read_revision(user, revision.page, revision),
+                )
+            )
+    return changes
+
+
+def recent_changes(user: User, filters: Filters, page_no: int = 1, per_page: int = PER_PAGE) -> ChangeLog:
+    """Newest first, `per_page` at a time; what each reader may see is decided here and nowhere else."""
+    require(can_follow_published(user), "Sign in to follow recent changes.")
+    staff = can_read_drafts(user)
+    parts = []
+    if staff and filters.kind != ChangeKind.REVIEW:
+        parts.append(_revision_rows(filters))
+    if filters.kind in (None, ChangeKind.REVIEW):
+        parts.append(_decision_rows(filters, approved_only=not staff))
+    if not parts:
+        return ChangeLog(changes=[], page_no=page_no, has_older=False)
+    stream = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    rows = db.session.execute(
+        select(stream.c.source, stream.c.id)
+        .order_by(stream.c.at.desc(), stream.c.source.desc(), stream.c.id.desc())
+        .limit(per_page + 1)
+        .offset((page_no - 1) * per_page)
+    ).all()
+    if not rows and page_no > 1:
+        raise NotFound(f"There is no page {page_no} of recent changes; the list is shorter than that.")
+    return ChangeLog(changes=_changes(user, rows[:per_page]), page_no=page_no, has_older=len(rows) > per_page)
+
+
+# The feed -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One published revision, with its text already safe to put in XML."""
+
+    approval_id: int
+    at: datetime
+    slug: str
+    title: str
+    approver: str
+    author: str
+    summary: str
+    note: str
+
+
+def published_changes(reader: User, limit: int = FEED_SIZE) -> list[FeedEntry]:
+    """The same for every reader: only what the leads approved, so no draft ever reaches a feed reader."""
+    require(can_follow_published(reader), "Sign in to follow published changes.")
+    rows = db.session.execute(
+        select(Approval)
+        .options(
+            joinedload(Approval.decided_by),
+            joinedload(Approval.revision).options(joinedload(Revision.page), joinedload(Revision.author)),
+        )
+        .where(Approval.decision == Decision.APPROVED)
+        .order_by(Approval.created_at.desc(), Approval.id.desc())
+        .limit(limit)
+    ).scalars()
+    return [
+        FeedEntry(
+            approval_id=approval.id,
+            at=approval.created_at,
+            slug=approval.revision.page.slug,
+            title=xml_safe(f"{approval.revision.page.title} — revision {approval.revision.number} published"),
+            approver=xml_safe(approval.decided_by.name),
+            author=xml_safe(approval.revision.author.name),
+            summary=xml_safe(approval.revision.summary),
+            note=xml_safe(approval.note),
+        )
+        for approval in rows
+    ]
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=_FEED_SALT)
+
+
+def _password_mark(user: User) -> str:
+    # Tied to the password rather than the session version: signing out (which ends every session) must not
+    # break the address in someone's feed reader, but a new password must.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def feed_token(user: User) -> str:
+    """The secret part of a person's own feed address, for feed readers that can't sign in."""
+    require(can_follow_published(user), "Sign in to follow published changes.")
+    return _serializer().dumps([user.id, _password_mark(user)])
+
+
+def feed_reader(token: str) -> User:
+    """Whose feed address this is; refused once they change their password or their account is closed."""
+    refused = NotAllowed(
+        "This feed address isn't valid: it was mistyped, or it stopped working when the password was changed. "
+        "Copy the current address from your account page."
+    )
+    try:
+        payload = _serializer().loads(token)
+    except BadData:
+        raise refused from None
+    if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
+        raise refused
+    user = db.session.get(User, payload[0])
+    if user is None or not can_follow_published(user) or not hmac.compare_digest(str(payload[1]), _password_mark(user)):
+        raise refused
+    return user
