@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from wiki.extensions import db
-from wiki.models import Page, User
-from wiki.services import accounts, pages
+from wiki.models import CouncilMember, Page, Tactic, User
+from wiki.services import accounts, council, pages, tactics
 from wiki.services.pages import EditSubmission
+from wiki.services.tactics import TacticFields
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -43,3 +45,31 @@ def make_page(
 
 def publish(lead: User, page: Page, number: int) -> None:
     pages.publish(lead, page, number)
+
+
+def make_member(lead: User, person: User, represents: str = "EMEA", term_start: date | None = None) -> CouncilMember:
+    """A council seat for `person` (a field rep becomes council, which ends their sessions)."""
+    change = council.add_member(lead, person.id, represents, term_start or date.today(), None, confirm_over_target=True)
+    return db.session.get(CouncilMember, change.member.id)
+
+
+def make_tactic(
+    lead: User,
+    plan: Page,
+    name: str = "Customer presentation",
+    owner: User | None = None,
+    pages: tuple[Page, ...] = (),
+    cadence_days: int = 14,
+    status: str = "active",
+) -> Tactic:
+    return tactics.create_tactic(
+        lead,
+        plan,
+        TacticFields(
+            name=name,
+            owner_id=owner.id if owner else None,
+            page_ids=tuple(page.id for page in pages),
+            cadence_days=cadence_days,
+            status=status,
+        ),
+    )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from wiki.demo import COUNCIL
 from wiki.extensions import db
-from wiki.models import Page, Revision, Role, User
+from wiki.models import CouncilMember, Page, Revision, Role, Tactic, TacticReview, User, utcnow
+from wiki.services import tactics
 
 
 def test_demo_creates_the_company_and_its_plan(app):
@@ -43,3 +45,25 @@ def test_field_rep_reads_the_published_plan(app, browser):
     assert "DORA" in html
     assert "Tom Becker" in html
     assert "65 or more" not in html
+
+
+def test_demo_seats_the_council_and_gives_each_member_one_tactic(app, browser):
+    app.test_cli_runner().invoke(args=["demo"])
+    with app.app_context():
+        seats = db.session.execute(select(CouncilMember).where(CouncilMember.left_at.is_(None))).scalars().all()
+        assert sorted(seat.represents for seat in seats) == sorted(region for _, _, region in COUNCIL)
+        assert all(seat.represents == seat.user.region for seat in seats)
+        plan = db.session.execute(select(Page).where(Page.slug == "fy27-financial-services-plan")).scalar_one()
+        owned = db.session.execute(select(Tactic.owner_id).where(Tactic.plan_id == plan.id)).scalars().all()
+        assert sorted(owned) == sorted(seat.user_id for seat in seats)
+        deck = db.session.execute(select(Tactic).where(Tactic.name == "Customer presentation")).scalar_one()
+        assert [page.slug for page in deck.pages] == ["customer-presentation"]
+        now = utcnow()
+        assert [t.name for t in db.session.execute(select(Tactic)).scalars() if tactics.is_overdue(t, now)] == [
+            "Customer presentation"
+        ]
+        assert db.session.execute(select(func.count()).select_from(TacticReview)).scalar_one() >= 2
+    rep = browser()
+    rep.login("aisha.khan@example.com", "council-demo-2027")
+    html = rep.get("/council").get_data(as_text=True)
+    assert "Tom Becker" in html and "Review overdue by 6 days" in html and "Review due in 11 days" in html

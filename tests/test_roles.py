@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_page, publish
+from tests.factories import make_member, make_page, make_tactic, publish
 from wiki.services import threads
 
 ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
@@ -59,6 +59,21 @@ MATRIX = [
     ("GET", "/threads/999999/replies", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
     ("POST", "/threads/999999/replies", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
     ("POST", "/logout", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    # Council and tactics: the council user holds a seat and owns the launch plan's tactic.
+    ("GET", "/council", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    # An empty form: the lead gets past the permission check to the form's own message.
+    ("POST", "/council/members", {FIELD: 403, COUNCIL: 403, LEAD: 400}),
+    ("GET", "/council/members/{member_id}/remove", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/council/members/{member_id}/remove", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("GET", "/council/members/999999/remove", {FIELD: 403, COUNCIL: 403, LEAD: 404}),
+    ("GET", "/tactics/{tactic_id}", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/tactics/999999", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("GET", "/tactics/new?plan=launch-plan", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/tactics/new?plan=launch-plan", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("GET", "/tactics/{tactic_id}/edit", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/tactics/{tactic_id}/edit", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/tactics/{tactic_id}/review", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/threads/{owned_suggestion_id}/accept", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
 ]
 
 FORMS = {
@@ -76,6 +91,9 @@ FORMS = {
     "/threads/{suggestion_id}/reject": {"reason": "Not now"},
     "/threads/{suggestion_id}/refresh": {"replacement": "Four."},
     "/comments/{comment_id}/edit": {"body": "Edited"},
+    "/tactics/new?plan=launch-plan": {"name": "Webinar series", "cadence_days": "30", "status": "planned"},
+    "/tactics/{tactic_id}/edit": {"name": "Launch deck", "cadence_days": "14", "status": "active", "owner_id": ""},
+    "/tactics/{tactic_id}/review": {"note": "Went through the deck"},
 }
 
 
@@ -88,6 +106,13 @@ def world(app, people):
         thread = threads.start_thread(people["council"], page, 2, "Is this right?", None)
         suggestion = threads.suggest(people["lead"], page, 2, 8, 12, "Two.", "Two and a half.")
         ids = {"thread_id": thread.id, "suggestion_id": suggestion.id, "comment_id": thread.comments[0].id}
+        launch = make_page(people["lead"], slug="launch-plan", title="Launch plan")
+        publish(people["lead"], launch, 1)
+        deck = make_page(people["lead"], slug="launch-deck", kind="collateral", bodies=("# Deck\n\nSlide one.\n",))
+        member = make_member(people["lead"], people["council"])
+        tactic = make_tactic(people["lead"], launch, "Launch deck", owner=people["council"], pages=(deck,))
+        owned = threads.suggest(people["lead"], deck, 1, 8, 18, "Slide one.", "Slide one, named.")
+        ids |= {"member_id": member.id, "tactic_id": tactic.id, "owned_suggestion_id": owned.id}
     return {**people, "ids": ids}
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from wiki.extensions import db
-from wiki.models import Revision, User, utcnow
-from wiki.services import accounts, pages
+from wiki.models import Revision, Tactic, TacticReview, User, utcnow
+from wiki.services import accounts, council, pages, tactics
 from wiki.services.pages import EditSubmission
+from wiki.services.tactics import TacticFields
 
 PASSWORD = "council-demo-2027"
 CONTENT = Path(__file__).resolve().parent / "demo_content"
@@ -118,6 +119,73 @@ PAGES = [
 ]
 
 
+PLAN = "fy27-financial-services-plan"
+# The tactics table of the plan, one per council member: (name, owner email, linked pages, review cadence in
+# days, status, days since the last review or None, that review's note, description).
+TACTICS = [
+    (
+        "Customer presentation",
+        "tom.becker@example.com",
+        ["customer-presentation"],
+        30,
+        "active",
+        36,
+        "Slide 7 replaced with the Harbour Savings story; APAC proof points still to check.",
+        "The deck reps show heads of operations. **One named customer per region**, no generic slides.",
+    ),
+    (
+        "Direct-marketing email",
+        "lucia.fernandez@example.com",
+        ["direct-marketing-email"],
+        14,
+        "active",
+        3,
+        "Shorter subject line is live; two reps in LATAM forwarded it unchanged.",
+        "The DORA readiness check, sent by reps to their own contacts. Short enough to forward.",
+    ),
+    (
+        "Webinar series",
+        "kenji.watanabe@example.com",
+        ["webinar-series"],
+        30,
+        "planned",
+        None,
+        "",
+        "Four sessions on resilience, one per quarter, with an EMEA and an APAC time slot.",
+    ),
+    (
+        "Lead-scoring criteria",
+        "marcus.hill@example.com",
+        ["lead-scoring-criteria"],
+        30,
+        "active",
+        8,
+        "Threshold 65 holds; webinar attendance under 20 minutes no longer scores.",
+        "What makes a lead worth a rep's call. Inside sales tunes the weights with the council.",
+    ),
+    (
+        "EMEA regulatory briefings",
+        "sofia.lindqvist@example.com",
+        [],
+        90,
+        "planned",
+        None,
+        "",
+        "Briefing notes on DORA for EMEA reps, refreshed each quarter.",
+    ),
+    (
+        "Regional bank roadshow",
+        "priya.raman@example.com",
+        [],
+        30,
+        "planned",
+        None,
+        "",
+        "Half-day events for regional banks and credit unions in North America East.",
+    ),
+]
+
+
 def database_is_empty() -> bool:
     return db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
 
@@ -165,8 +233,36 @@ def load() -> list[tuple[str, str, str]]:
         page = pages.get_page(slug)
         for number in published:
             pages.publish(lead, page, number)
+    _seat_council_and_assign_tactics(lead, users)
     _spread_over_recent_weeks()
     return _logins(field_emails)
+
+
+def _seat_council_and_assign_tactics(lead: User, users: dict[str, User]) -> None:
+    """Each council member holds the seat for their region and owns one tactic; one review is overdue."""
+    for email, _, region in COUNCIL:
+        council.add_member(lead, users[email].id, region, (utcnow() - timedelta(days=60)).date(), None)
+    plan = pages.get_page(PLAN)
+    created = utcnow() - timedelta(days=50)
+    for name, email, slugs, cadence, status, reviewed_days_ago, note, description in TACTICS:
+        fields = TacticFields(
+            name=name,
+            description=description,
+            page_ids=tuple(pages.get_page(slug).id for slug in slugs),
+            cadence_days=cadence,
+            status=status,
+            owner_id=users[email].id,
+        )
+        tactic_id = tactics.create_tactic(lead, plan, fields).id
+        db.session.execute(update(Tactic).where(Tactic.id == tactic_id).values(created_at=created))
+        db.session.commit()
+        if reviewed_days_ago is not None:
+            # Reviewed through the service, then moved back in time so the cadence has something to show.
+            done = tactics.mark_reviewed(users[email], db.session.get(Tactic, tactic_id), note)
+            when = utcnow() - timedelta(days=reviewed_days_ago)
+            db.session.execute(update(TacticReview).where(TacticReview.id == done.id).values(created_at=when))
+            db.session.execute(update(Tactic).where(Tactic.id == tactic_id).values(last_reviewed_at=when))
+            db.session.commit()
 
 
 def _spread_over_recent_weeks() -> None:

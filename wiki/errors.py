@@ -7,9 +7,11 @@ class WikiError(Exception):
     status = 400
     title = "Something is wrong with that request"
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.message = message
+        # The form field the message is about, so a form can show it next to that field.
+        self.field = field
 
 
 class BadInput(WikiError):

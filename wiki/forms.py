@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -64,3 +66,36 @@ class PasswordResetForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Current password", validators=[InputRequired()])
     new = PasswordField("New password (at least 10 characters)", validators=[InputRequired()])
+
+
+STATUS_CHOICES = [
+    SelectChoice("planned", "Planned"),
+    SelectChoice("active", "Active"),
+    SelectChoice("paused", "Paused"),
+    SelectChoice("done", "Done"),
+]
+
+
+class CouncilMemberForm(FlaskForm):
+    """The templates list the choices; the service checks every value."""
+
+    person_id = SelectField("Person", coerce=int, validate_choice=False)
+    represents = StringField("Region or group", validators=[Optional()])
+    term_start = DateField("Term starts", validators=[Optional()])
+    term_end = DateField("Term ends (optional)", validators=[Optional()])
+    confirm = HiddenField(validators=[Optional()])
+
+
+class TacticForm(FlaskForm):
+    """The template lists owners and pages; ids stay text so the service can refuse a bad one out loud."""
+
+    name = StringField("Name", validators=[InputRequired()])
+    description = TextAreaField("Description (Markdown)", validators=[Optional()])
+    page_ids = SelectMultipleField("Collateral pages", validate_choice=False)
+    cadence_days = StringField("Review every (days)", default="14")
+    status = SelectField("Status", choices=STATUS_CHOICES, default="active", validate_choice=False)
+    owner_id = SelectField("Owner", validate_choice=False)
+
+
+class TacticReviewForm(FlaskForm):
+    note = TextAreaField("What did you find?", validators=[Optional()])

@@ -152,11 +152,18 @@ def set_role(actor: User | None, user_id: int, role: str) -> User:
         raise BadInput("The role must be lead, council or field.") from None
     with write_transaction() as session:
         user = session.get(User, user_id)
-        if user.role != new_role:
-            _guard_last_lead(session, user, new_role == Role.LEAD)
-            user.role = new_role
-            user.session_version += 1
+        apply_role(session, user, new_role)
     return user
+
+
+def apply_role(session, user: User, role: Role) -> None:
+    """Change a role inside the caller's transaction (joining or leaving the council changes it too).
+
+    A new role ends the person's other sessions: their next request signs in again with the new rights."""
+    if user.role != role:
+        _guard_last_lead(session, user, role == Role.LEAD)
+        user.role = role
+        user.session_version += 1
 
 
 def update_profile(actor: User | None, user_id: int, name: str, region: str | None) -> User:

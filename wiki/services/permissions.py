@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from wiki.models import Page, Revision, Role, User
+
+
+@dataclass(frozen=True)
+class PageOwners:
+    """Who answers for a page. Computed by the tactics service, so these rules need no database."""
+
+    covered: bool  # some tactic links the page, or the page is a plan with tactics
+    user_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 def is_staff(user: User | None) -> bool:
@@ -41,9 +51,18 @@ def can_discuss(user: User | None) -> bool:
     return is_staff(user)
 
 
-def can_decide_suggestion(user: User | None, page: Page) -> bool:
-    """A lead, or whoever answers for the page (its creator until tactics have owners)."""
-    return is_lead(user) or (is_staff(user) and page.created_by_id == user.id)
+def can_decide_suggestion(user: User | None, page: Page, owners: PageOwners) -> bool:
+    """A lead, or whoever answers for the page: the owners of the tactics that cover it.
+
+    A page no tactic covers falls back to its creator. A covered page whose tactic has no owner right now
+    waits for a lead rather than going back to whoever happened to create it."""
+    if is_lead(user):
+        return True
+    if not is_staff(user):
+        return False
+    if owners.covered:
+        return user.id in owners.user_ids
+    return page.created_by_id == user.id
 
 
 def can_change_comment(user: User | None, author_id: int) -> bool:
@@ -54,3 +73,25 @@ def can_change_comment(user: User | None, author_id: int) -> bool:
 def can_follow_published(user: User | None) -> bool:
     """Everyone with an active account may follow what the leads published: the feed and recent changes."""
     return user is not None and user.is_authenticated and user.is_active
+
+
+def is_signed_in(user: User | None) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def can_see_page(user: User | None, page: Page) -> bool:
+    """Staff see every page; the field sees a page once a version of it is published."""
+    return is_staff(user) or (is_signed_in(user) and page.published_revision_id is not None)
+
+
+def can_manage_council(user: User | None) -> bool:
+    return is_lead(user)
+
+
+def can_manage_tactics(user: User | None) -> bool:
+    return is_lead(user)
+
+
+def can_review_tactic(user: User | None, owner_id: int | None) -> bool:
+    """The owner keeps their tactic under review; a lead can record a review for them."""
+    return is_lead(user) or (is_staff(user) and owner_id is not None and user.id == owner_id)

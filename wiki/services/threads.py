@@ -29,6 +29,7 @@ from wiki.services import pages
 from wiki.services.anchoring import anchor_of, apply_anchor
 from wiki.services.pages import append_revision, check_text
 from wiki.services.permissions import can_change_comment, can_decide_suggestion, can_discuss, is_staff
+from wiki.services.tactics import page_owners
 from wiki.text.anchor import Reanchorer, locate_selection, make_anchor
 from wiki.text.diff import Chunk, word_diff
 
@@ -216,9 +217,10 @@ def suggest(
         if note:
             session.add(Comment(thread_id=thread.id, author_id=user.id, body=note, created_at=utcnow()))
             _notify_mentions(session, user, page, thread, note)
+        # Whoever decides hears about it: the tactic owners, or the creator of a page no one owns.
         _notify(
             session,
-            [page.created_by_id],
+            page_owners(page).user_ids or [page.created_by_id],
             NotificationKind.SUGGESTION,
             user,
             page,
@@ -302,7 +304,8 @@ def _catch_up(session, page: Page, thread: Thread) -> None:
 def _open_suggestion(session, user: User, thread: Thread) -> tuple[Page, Thread]:
     page = _lock_page(session, thread.page)
     require(
-        can_decide_suggestion(user, page), "Only a marketing lead or whoever owns this page can decide on suggestions."
+        can_decide_suggestion(user, page, page_owners(page)),
+        "Only a marketing lead or the owner of this page's tactic can decide on suggestions.",
     )
     thread = session.get(Thread, thread.id)
     if thread.kind != ThreadKind.SUGGESTION or thread.state != ThreadState.OPEN:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from wiki.forms import ActionForm
 from wiki.models import AnchorState, Page, Thread, ThreadKind, User
-from wiki.services import pages, threads
+from wiki.services import pages, tactics, threads
 from wiki.services.permissions import can_decide_suggestion, can_discuss
 from wiki.services.rendering import rendered
 from wiki.text.anchor import plain
@@ -60,7 +60,7 @@ def page_view_context(user: User, page: Page, number: int | None) -> dict:
         "threads": None,
         "marks": {},
         "can_discuss": can_discuss(user),
-        "can_decide": can_decide_suggestion(user, page),
+        "can_decide": can_decide_suggestion(user, page, tactics.page_owners(page)),
     }
     if context["can_discuss"]:
         listed = threads.page_threads(user, page)
