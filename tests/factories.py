@@ -7,7 +7,7 @@ from datetime import date
 
 from wiki.extensions import db
 from wiki.models import CouncilMember, Page, Tactic, User
-from wiki.services import accounts, council, pages, tactics
+from wiki.services import accounts, council, pages, review, tactics
 from wiki.services.pages import EditSubmission
 from wiki.services.tactics import TacticFields
 
@@ -44,7 +44,7 @@ def make_page(
 
 
 def publish(lead: User, page: Page, number: int) -> None:
-    pages.publish(lead, page, number)
+    review.approve(lead, page, number)
 
 
 def make_member(lead: User, person: User, represents: str = "EMEA", term_start: date | None = None) -> CouncilMember:

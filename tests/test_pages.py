@@ -203,7 +203,8 @@ def test_lead_publishes_and_the_field_sees_the_newest_published(app, people, as_
         make_page(people["council"], bodies=("v1\n", "v2\n", "v3\n"))
     assert as_lead.post("/p/fy27-plan/publish", {"rev": "2"}).status_code == 303
     assert "v2" in as_field.get("/p/fy27-plan").get_data(as_text=True)
-    as_lead.post("/p/fy27-plan/publish", {"rev": "1"})
+    older = as_lead.post("/p/fy27-plan/publish", {"rev": "1"})
+    assert older.status_code == 409 and "restore it" in older.get_data(as_text=True)
     assert "v2" in as_field.get("/p/fy27-plan").get_data(as_text=True)
 
 

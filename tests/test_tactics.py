@@ -377,11 +377,13 @@ def test_once_a_tactic_covers_a_page_its_creator_no_longer_decides(app, people, 
         threads.accept(people["lead"], db.session.get(Thread, thread.id))
 
 
-def test_owners_of_a_plans_tactics_decide_on_the_plan_page_itself(app, people, world):
+def test_suggestions_on_a_plan_with_tactics_are_for_the_leads_not_the_tactic_owners(app, people, world):
     with app.app_context():
         make_tactic(people["lead"], plan(), "Customer presentation", owner=world["priya"])
         thread = suggest_on(world["cora"], "fy27-plan", "The plan.", "The FY27 plan.")
-        threads.accept(world["priya"], db.session.get(Thread, thread.id))
+        with pytest.raises(NotAllowed):
+            threads.accept(world["priya"], db.session.get(Thread, thread.id))
+        threads.accept(people["lead"], db.session.get(Thread, thread.id))
         assert "The FY27 plan." in plan().head.body
 
 

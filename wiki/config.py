@@ -45,6 +45,8 @@ def from_environment(instance_path: Path) -> dict:
         "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 60),
         "HISTORY_PAGE_SIZE": _int("HISTORY_PAGE_SIZE", 50),
         "SITE_NAME": os.environ.get("SITE_NAME", "Council Wiki"),
+        "REQUIRE_SECOND_APPROVER": _bool("REQUIRE_SECOND_APPROVER"),
+        "COUNCIL_TARGET_SIZE": _int("COUNCIL_TARGET_SIZE", 6),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     secret = os.environ.get("SECRET_KEY")

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from wiki.extensions import db
-from wiki.models import Revision, Tactic, TacticReview, User, utcnow
-from wiki.services import accounts, council, pages, tactics
+from wiki.models import Approval, Page, Revision, Tactic, TacticReview, Thread, User, utcnow
+from wiki.services import accounts, council, pages, review, tactics, threads
 from wiki.services.pages import EditSubmission
 from wiki.services.tactics import TacticFields
 
@@ -232,10 +232,70 @@ def load() -> list[tuple[str, str, str]]:
             )
         page = pages.get_page(slug)
         for number in published:
-            pages.publish(lead, page, number)
+            review.approve(lead, page, number)
     _seat_council_and_assign_tactics(lead, users)
+    _discuss(users)
     _spread_over_recent_weeks()
     return _logins(field_emails)
+
+
+# (page, commenter, quoted passage or None for the whole page, comment, who resolves it or None)
+COMMENTS = [
+    (
+        "customer-presentation",
+        "maya.chen@example.com",
+        "Three quotes from customer interviews",
+        "Can we get one of these quotes from an APAC insurer? All three are from US banks.",
+        None,
+    ),
+    (
+        PLAN,
+        "kenji.watanabe@example.com",
+        None,
+        "Should APAC get its own webinar slot? 9am CET is 4pm in Tokyo, after most calls.",
+        "maya.chen@example.com",
+    ),
+]
+# (page, suggester, passage, replacement, who accepts it or None to leave it open)
+SUGGESTIONS = [
+    (
+        "direct-marketing-email",
+        "priya.raman@example.com",
+        "DORA and your core migration: a 20-minute check",
+        "Is your core migration DORA-ready? A 20-minute check",
+        None,
+    ),
+    (
+        "lead-scoring-criteria",
+        "sofia.lindqvist@example.com",
+        "| Region covered by a council member's team | 5 |",
+        "| Region covered by a council member's team | 10 |",
+        "marcus.hill@example.com",
+    ),
+]
+
+
+def _discuss(users: dict[str, User]) -> None:
+    """A few open and settled threads, an accepted suggestion and a request for changes, as a real
+    council would leave behind after a month."""
+    for slug, email, quote, body, resolver in COMMENTS:
+        page = pages.get_page(slug)
+        selection = threads.Selection(quote=quote) if quote else None
+        thread = threads.start_thread(users[email], page, page.head_number, body, selection)
+        if resolver:
+            threads.reply(users[resolver], thread, "Yes: Kenji, pick a slot and add it to the webinar page.")
+            threads.set_resolved(users[resolver], thread, True)
+    for slug, email, passage, replacement, accepter in SUGGESTIONS:
+        page = pages.get_page(slug)
+        start = page.head.body.index(passage)
+        end = start + len(passage)
+        thread = threads.suggest(users[email], page, page.head_number, start, end, passage, replacement)
+        if accepter:
+            threads.accept(users[accepter], thread)
+    webinars = pages.get_page("webinar-series")
+    review.request_changes(
+        users[LEADS[0][0]], webinars, webinars.head_number, "Name the speaker for each session before we publish."
+    )
 
 
 def _seat_council_and_assign_tactics(lead: User, users: dict[str, User]) -> None:
@@ -266,10 +326,21 @@ def _seat_council_and_assign_tactics(lead: User, users: dict[str, User]) -> None
 
 
 def _spread_over_recent_weeks() -> None:
-    """Loaded in a second, the history would read as if written in one; space it over a month instead."""
+    """Loaded in a second, the history would read as if written in one; space it over a month instead.
+    Each decision and thread lands a few hours after the revision it followed."""
     revisions = list(db.session.execute(select(Revision.id).order_by(Revision.id)).scalars())
     start = utcnow() - timedelta(days=30)
     step = timedelta(days=29) / max(1, len(revisions))
     for index, revision_id in enumerate(revisions):
         db.session.execute(update(Revision).where(Revision.id == revision_id).values(created_at=start + step * index))
+    later = timedelta(hours=5)
+    for approval in db.session.execute(select(Approval)).scalars():
+        approval.created_at = approval.revision.created_at + later
+    for thread in db.session.execute(select(Thread)).scalars():
+        head = db.session.get(Page, thread.page_id).head
+        thread.created_at = min(head.created_at, utcnow() - 2 * later) + later / 2
+        for comment in thread.comments:
+            comment.created_at = thread.created_at
+        if thread.decided_at is not None:
+            thread.decided_at = thread.created_at + later
     db.session.commit()

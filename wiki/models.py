@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Column,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -63,7 +66,7 @@ class RevisionOrigin(enum.StrEnum):
 
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings with a CHECK, so adding a member later is a small migration.
+    # Stored as plain strings (no CHECK, no native type), so adding a member needs no migration.
     return Enum(kind, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
@@ -137,6 +140,8 @@ class Page(db.Model):
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("revisions.id", use_alter=True, name="fk_pages_published_revision_id_revisions")
     )
+    # Bumped by every change to the page's threads, so their rendered margin can be cached.
+    discussion_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     head: Mapped[Revision | None] = relationship(foreign_keys=[head_revision_id], post_update=True)
@@ -187,8 +192,15 @@ class Revision(db.Model):
         return f"<Revision {self.page_id}#{self.number}>"
 
 
+class Decision(enum.StrEnum):
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+
 class Approval(db.Model):
-    """A lead's decision on a revision. The newest approved revision of a page is what the field reads."""
+    """A lead's review decision on a revision: approved (published) or changes requested.
+
+    The most recently approved revision of a page is what the field reads."""
 
     __tablename__ = "approvals"
     __table_args__ = (Index("ix_approvals_page_created", "page_id", "created_at"),)
@@ -197,7 +209,7 @@ class Approval(db.Model):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    decision: Mapped[str] = mapped_column(String(20), default="approved")
+    decision: Mapped[Decision] = mapped_column(_enum(Decision, "decision"), default=Decision.APPROVED)
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -301,6 +313,7 @@ class NotificationKind(enum.StrEnum):
     REPLY = "reply"
     DECISION = "decision"
     SUGGESTION = "suggestion"
+    REVIEW = "review"
 
 
 class Notification(db.Model):
@@ -322,3 +335,88 @@ class Notification(db.Model):
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     page: Mapped[Page] = relationship()
     thread: Mapped[Thread | None] = relationship()
+
+
+class CouncilMember(db.Model):
+    """A seat on the sales advisory council. Leaving ends the seat (left_at) but keeps its record."""
+
+    __tablename__ = "council_members"
+    __table_args__ = (
+        # One current seat per person; past seats stay for the record.
+        Index(
+            "uq_council_members_current_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("left_at IS NULL"),
+            postgresql_where=text("left_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The region or group the member speaks for ("EMEA", "CRM / inside sales").
+    represents: Mapped[str] = mapped_column(String(80))
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class TacticStatus(enum.StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DONE = "done"
+
+
+tactic_pages = db.Table(
+    "tactic_pages",
+    Column("tactic_id", ForeignKey("tactics.id", ondelete="CASCADE"), primary_key=True),
+    Column("page_id", ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tactic(db.Model):
+    """A line of the plan that one council member owns and keeps reviewing."""
+
+    __tablename__ = "tactics"
+    __table_args__ = (
+        # A council member owns at most one tactic per plan.
+        UniqueConstraint("plan_id", "owner_id"),
+        UniqueConstraint("plan_id", "name"),
+        CheckConstraint("cadence_days >= 1", name="cadence_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cadence_days: Mapped[int] = mapped_column(Integer, default=14)
+    status: Mapped[TacticStatus] = mapped_column(_enum(TacticStatus, "tactic_status"), default=TacticStatus.ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plan: Mapped[Page] = relationship(foreign_keys=[plan_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    pages: Mapped[list[Page]] = relationship(secondary=tactic_pages, order_by="Page.title")
+    reviews: Mapped[list[TacticReview]] = relationship(
+        back_populates="tactic", order_by="TacticReview.created_at.desc()", cascade="all, delete-orphan"
+    )
+
+
+class TacticReview(db.Model):
+    """The owner's periodic "I went through it" mark, with what they found."""
+
+    __tablename__ = "tactic_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tactic_id: Mapped[int] = mapped_column(ForeignKey("tactics.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tactic: Mapped[Tactic] = relationship(back_populates="reviews")
+    reviewer: Mapped[User] = relationship()

@@ -12,9 +12,9 @@ from sqlalchemy.orm import undefer
 from wiki.db import write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, TooLarge, require
 from wiki.extensions import db
-from wiki.models import Approval, Draft, Page, PageKind, Revision, RevisionOrigin, User, utcnow
+from wiki.models import Draft, Page, PageKind, Revision, RevisionOrigin, User, utcnow
 from wiki.services.anchoring import reanchor_threads
-from wiki.services.permissions import can_edit, can_publish, can_read_drafts, can_read_revision
+from wiki.services.permissions import can_edit, can_read_drafts, can_read_revision
 from wiki.text.merge import merge
 from wiki.text.slugs import SLUG_RULE, is_valid_slug
 
@@ -188,15 +188,6 @@ def list_pages(user: User) -> dict[PageKind, list[tuple[Page, Revision]]]:
     for page, revision in rows:
         grouped[page.kind].append((page, revision))
     return grouped
-
-
-def recent_revisions(user: User, limit: int = 10) -> list[Revision]:
-    require(can_read_drafts(user), "Only the council and marketing leads see every change.")
-    return list(
-        db.session.execute(
-            select(Revision).order_by(Revision.created_at.desc(), Revision.id.desc()).limit(limit)
-        ).scalars()
-    )
 
 
 # Drafts -------------------------------------------------------------------------------------------
@@ -384,7 +375,7 @@ def append_revision(
     return revision
 
 
-def _lock_page_and_revision(session, page: Page, number: int) -> tuple[Page, Revision]:
+def lock_page_and_revision(session, page: Page, number: int) -> tuple[Page, Revision]:
     """Lock the page row (so nothing moves its head meanwhile) and find one of its revisions."""
     page = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
     revision = session.execute(
@@ -400,7 +391,7 @@ def restore(user: User, page: Page, number: int, summary: str = "") -> Revision:
     require(can_edit(user), "Only the council and marketing leads can restore versions.")
     check_text("", summary)
     with write_transaction() as session:
-        page, old = _lock_page_and_revision(session, page, number)
+        page, old = lock_page_and_revision(session, page, number)
         if page.head is not None and old.body == page.head.body:
             raise Conflict(f"Revision {number} has the same text as the current version; nothing to restore.")
         revision = append_revision(
@@ -414,30 +405,3 @@ def restore(user: User, page: Page, number: int, summary: str = "") -> Revision:
             restored_from=number,
         )
     return revision
-
-
-def publish(user: User, page: Page, number: int, note: str = "") -> Revision:
-    """Approve a revision for the field. The newest approved revision is the one the field reads."""
-    require(can_publish(user), "Only marketing leads can publish.")
-    if len(note) > 500:
-        raise BadInput("The note can be at most 500 characters.")
-    with write_transaction() as session:
-        page, revision = _lock_page_and_revision(session, page, number)
-        session.add(
-            Approval(
-                page_id=page.id, revision_id=revision.id, decided_by_id=user.id, note=note.strip(), created_at=utcnow()
-            )
-        )
-        if page.published is None or page.published.number < revision.number:
-            page.published_revision_id = revision.id
-            page.published = revision
-    return revision
-
-
-def approvals_for(page: Page) -> dict[int, Approval]:
-    rows = db.session.execute(
-        select(Approval)
-        .where(Approval.page_id == page.id, Approval.decision == "approved")
-        .order_by(Approval.created_at)
-    ).scalars()
-    return {approval.revision_id: approval for approval in rows}

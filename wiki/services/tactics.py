@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -168,14 +168,18 @@ def tactic_row(user: User, tactic_id: int, now: datetime | None = None) -> Tacti
 
 
 def page_owners(page: Page) -> PageOwners:
-    """The owners of every tactic that links this page or is a line of this plan."""
+    """The owners of the tactics that link this page.
+
+    A plan with tactics is covered too, but owned by nobody: each member owns a line of the plan, not
+    the plan, so suggestions on the plan itself are the leads' to decide."""
     linked = select(tactic_pages.c.tactic_id).where(tactic_pages.c.page_id == page.id)
-    found = list(
-        db.session.execute(
-            select(Tactic.owner_id).where(or_(Tactic.plan_id == page.id, Tactic.id.in_(linked)))
-        ).scalars()
+    owners = list(db.session.execute(select(Tactic.owner_id).where(Tactic.id.in_(linked))).scalars())
+    is_plan_with_tactics = (
+        db.session.execute(select(Tactic.id).where(Tactic.plan_id == page.id).limit(1)).first() is not None
     )
-    return PageOwners(covered=bool(found), user_ids=frozenset(uid for uid in found if uid is not None))
+    return PageOwners(
+        covered=bool(owners) or is_plan_with_tactics, user_ids=frozenset(uid for uid in owners if uid is not None)
+    )
 
 
 # The tactic form ----------------------------------------------------------------------------------

@@ -120,9 +120,13 @@ def _check_body(body: str, *, required: bool = True) -> str:
 
 
 def _lock_page(session, page: Page) -> Page:
-    # Threads are anchored to the head; taking the page lock keeps a concurrent save from re-anchoring
-    # everything except the thread being written.
-    return session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+    """Every change to a thread happens under the page lock, and marks the discussion as changed.
+
+    Threads are anchored to the head; the lock keeps a concurrent save from re-anchoring everything
+    except the thread being written. The version bump invalidates the cached margin."""
+    locked = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+    locked.discussion_version += 1
+    return locked
 
 
 def _revision_body(session, page: Page, number: int) -> str:
@@ -234,6 +238,7 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
     require(can_discuss(user), "Only the council and marketing leads can reply.")
     body = _check_body(body)
     with write_transaction() as session:
+        _lock_page(session, thread.page)
         thread = session.get(Thread, thread.id)
         comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow())
         session.add(comment)
@@ -255,6 +260,7 @@ def edit_comment(user: User, comment: Comment, body: str) -> Comment:
     require(can_change_comment(user, comment.author_id), "You can only edit your own comments.")
     body = _check_body(body)
     with write_transaction() as session:
+        _lock_page(session, comment.thread.page)
         comment = session.get(Comment, comment.id)
         if comment.deleted_at is not None:
             raise Conflict("That comment was deleted.")
@@ -267,6 +273,7 @@ def delete_comment(user: User, comment: Comment) -> Comment:
     """The text goes, the place stays: replies below it still read in order."""
     require(can_change_comment(user, comment.author_id), "You can only delete your own comments.")
     with write_transaction() as session:
+        _lock_page(session, comment.thread.page)
         comment = session.get(Comment, comment.id)
         comment.body = ""
         comment.deleted_at = comment.deleted_at or utcnow()

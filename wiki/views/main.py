@@ -9,11 +9,10 @@ from flask_login import current_user, login_required
 
 from wiki.models import utcnow
 from wiki.services import changes as changelog
-from wiki.services import pages
 from wiki.services.pages import check_slug
-from wiki.services.permissions import can_read_drafts
 from wiki.services.search import find_pages
 from wiki.views import int_arg
+from wiki.views.dashboard_context import dashboard_context
 from wiki.web import page_or_fragment
 
 bp = Blueprint("main", __name__)
@@ -22,9 +21,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def dashboard():
-    grouped = pages.list_pages(current_user)
-    recent = pages.recent_revisions(current_user, 8) if can_read_drafts(current_user) else []
-    return render_template("dashboard.html", grouped=grouped, recent=recent)
+    return render_template("dashboard.html", **dashboard_context(current_user))
 
 
 @bp.get("/changes")

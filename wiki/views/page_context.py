@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from wiki.forms import ActionForm
 from wiki.models import AnchorState, Page, Thread, ThreadKind, User
-from wiki.services import pages, tactics, threads
+from wiki.services import pages, review, tactics, threads
 from wiki.services.permissions import can_decide_suggestion, can_discuss
 from wiki.services.rendering import rendered
 from wiki.text.anchor import plain
@@ -56,6 +56,7 @@ def page_view_context(user: User, page: Page, number: int | None) -> dict:
         "rendered": rendered(revision),
         "is_head": revision.id == page.head_revision_id,
         "is_published": revision.id == page.published_revision_id,
+        "status": review.status(page),
         "action_form": ActionForm(),
         "threads": None,
         "marks": {},

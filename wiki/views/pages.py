@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from wiki.errors import BadInput, NotFound
 from wiki.forms import ActionForm, EditForm
-from wiki.services import pages
+from wiki.services import pages, review
 from wiki.services.pages import EditConflict, EditSubmission
-from wiki.services.permissions import can_edit, can_publish
+from wiki.services.permissions import can_edit
 from wiki.text.diff import fold, side_by_side, stats, word_diff
 from wiki.text.render import render
 from wiki.views import int_arg
@@ -146,9 +146,8 @@ def history(slug: str):
         revisions=revisions,
         page_no=page_no,
         page_count=page_count,
-        approvals=pages.approvals_for(page),
+        decisions=review.decisions_for(current_user, page),
         action_form=ActionForm(),
-        can_publish=can_publish(current_user),
     )
 
 
@@ -170,8 +169,8 @@ def diff(slug: str):
     return render_template("pages/diff.html", **context)
 
 
-def _revision_action(slug: str, verb: str) -> tuple:
-    """The page, the revision number and the note a restore or publish button posted."""
+def revision_action(slug: str, verb: str) -> tuple:
+    """The page, the revision number and the note a restore, approve or request-changes form posted."""
     page = pages.get_page(slug)
     number = int_arg("rev", source=request.form)
     if number is None:
@@ -182,20 +181,7 @@ def _revision_action(slug: str, verb: str) -> tuple:
 @bp.post("/<slug>/restore")
 @login_required
 def restore(slug: str):
-    page, number, note = _revision_action(slug, "restore")
+    page, number, note = revision_action(slug, "restore")
     revision = pages.restore(current_user, page, number, note)
     flash(f"Revision {number} is back, saved as revision {revision.number}.", "success")
     return redirect(url_for("pages.view", slug=slug), code=303)
-
-
-@bp.post("/<slug>/publish")
-@login_required
-def publish(slug: str):
-    page, number, note = _revision_action(slug, "publish")
-    revision = pages.publish(current_user, page, number, note)
-    flash(f"Revision {revision.number} is published: the field now reads it.", "success")
-    return redirect(request.referrer if _same_site(request.referrer) else url_for("pages.view", slug=slug), code=303)
-
-
-def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)

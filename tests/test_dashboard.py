@@ -1,0 +1,83 @@
+"""The home page answers each role's first question: what needs me, and what changed."""
+
+from __future__ import annotations
+
+from tests.factories import make_member, make_page, make_tactic, publish
+from wiki.services import activity, pages, threads
+
+
+def test_lead_sees_the_queue_the_tactics_grid_and_the_contributions_chart(app, people, as_lead):
+    with app.app_context():
+        make_member(people["lead"], people["council"], "EMEA")
+        plan = make_page(people["lead"], slug="fy27-plan", title="FY27 plan")
+        deck = make_page(people["council"], slug="deck", title="Customer deck", kind="collateral")
+        make_tactic(people["lead"], plan, "Customer presentation", owner=people["council"], pages=(deck,))
+    html = as_lead.get("/").get_data(as_text=True)
+    assert "Waiting for review (2)" in html and "Customer deck" in html
+    assert "Customer presentation" in html and "Cora Council" in html
+    assert "<svg" in html and "Council contributions, last 90 days" in html
+    assert "Cora Council: 1 edits" in html
+
+
+def test_overdue_tactic_is_highlighted_on_the_lead_dashboard(app, people, as_lead):
+    from datetime import timedelta
+
+    from wiki.extensions import db
+    from wiki.models import Tactic, utcnow
+
+    with app.app_context():
+        make_member(people["lead"], people["council"], "EMEA")
+        plan = make_page(people["lead"], slug="fy27-plan", title="FY27 plan")
+        tactic = make_tactic(people["lead"], plan, "Webinar series", owner=people["council"], cadence_days=7)
+        db.session.get(Tactic, tactic.id).created_at = utcnow() - timedelta(days=20)
+        db.session.commit()
+    html = as_lead.get("/").get_data(as_text=True)
+    assert 'class="is-overdue"' in html and "overdue by 13 days" in html
+
+
+def test_council_member_sees_their_tactic_when_it_is_due_and_what_is_open_on_their_pages(app, people, as_council):
+    with app.app_context():
+        make_member(people["lead"], people["council"], "EMEA")
+        plan = make_page(people["lead"], slug="fy27-plan", title="FY27 plan")
+        deck = make_page(
+            people["lead"], slug="deck", title="Customer deck", bodies=("# Deck\n\nSlide one.\n",), kind="collateral"
+        )
+        make_tactic(people["lead"], plan, "Customer presentation", owner=people["council"], pages=(deck,))
+        threads.start_thread(people["lead"], deck, 1, "Slide one is generic.", None)
+    html = as_council.get("/").get_data(as_text=True)
+    assert "My tactic" in html and "Customer presentation" in html and "Next review due in 14 days" in html
+    assert "Open on my pages (1)" in html and "Lena Lead" in html
+    assert "Waiting for review" not in html
+
+
+def test_council_member_sees_their_recent_contributions(app, people, as_council):
+    with app.app_context():
+        make_page(people["council"], slug="notes", title="Field notes", bodies=("one\n",))
+    html = as_council.get("/").get_data(as_text=True)
+    assert "My recent contributions" in html and "Field notes" in html and "r1" in html
+
+
+def test_field_rep_sees_the_latest_published_changes_and_nothing_unpublished(app, people, as_field):
+    with app.app_context():
+        page = make_page(people["council"], slug="fy27-plan", title="FY27 plan", bodies=("v1\n", "v2\n"))
+        publish(people["lead"], page, 1)
+        make_page(people["council"], slug="secret", title="Secret draft")
+    html = as_field.get("/").get_data(as_text=True)
+    assert "Latest published changes" in html and "r1 published by Lena Lead" in html
+    assert "Secret draft" not in html and "r2" not in html
+    assert "My tactic" not in html and "Waiting for review" not in html
+
+
+def test_contributions_count_edits_accepted_suggestions_and_resolved_threads(app, people):
+    with app.app_context():
+        make_member(people["lead"], people["council"], "EMEA")
+        page = make_page(people["lead"], bodies=("# Plan\n\nSegments are banks.\n",))
+        edited = "# Plan\n\nSegments are banks.\n\nMore.\n"
+        pages.save_revision(people["council"], pages.EditSubmission("fy27-plan", edited, "", 1))
+        suggestion = threads.suggest(people["council"], page, 2, 8, 27, "Segments are banks.", "Segments are insurers.")
+        threads.accept(people["lead"], suggestion)
+        thread = threads.start_thread(people["council"], page, 3, "Add LATAM?", None)
+        threads.set_resolved(people["lead"], thread, True)
+        [row] = activity.council_contributions(people["lead"])
+    assert (row.edits, row.accepted_suggestions, row.resolved_threads) == (1, 1, 1)
+    assert row.represents == "EMEA"

@@ -1,0 +1,129 @@
+"""Who contributed what: the numbers behind the dashboards (and, later, the summaries' credits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select
+
+from wiki.errors import require
+from wiki.extensions import db
+from wiki.models import (
+    CouncilMember,
+    Page,
+    Revision,
+    RevisionOrigin,
+    Tactic,
+    Thread,
+    ThreadKind,
+    ThreadState,
+    User,
+    utcnow,
+)
+from wiki.models import tactic_pages as tactic_pages_table
+from wiki.services.permissions import can_publish, can_read_drafts
+
+
+@dataclass(frozen=True)
+class Contribution:
+    member: User
+    represents: str
+    edits: int
+    accepted_suggestions: int
+    resolved_threads: int
+
+    @property
+    def total(self) -> int:
+        return self.edits + self.accepted_suggestions + self.resolved_threads
+
+
+def council_contributions(user: User, days: int = 90) -> list[Contribution]:
+    """Per current council member over the last `days`: edits saved, their suggestions accepted, and
+    their threads (recommendations) resolved — most active first."""
+    require(can_publish(user), "Only marketing leads see the contributions chart.")
+    since = utcnow() - timedelta(days=days)
+    members = db.session.execute(
+        select(CouncilMember).where(CouncilMember.left_at.is_(None)).order_by(CouncilMember.represents)
+    ).scalars()
+    seats = {member.user_id: member for member in members}
+    ids = list(seats)
+    revisions = dict(
+        db.session.execute(
+            select(Revision.author_id, func.count())
+            .where(
+                Revision.author_id.in_(ids),
+                Revision.created_at >= since,
+                Revision.origin != RevisionOrigin.SUGGESTION,
+            )
+            .group_by(Revision.author_id)
+        ).all()
+    )
+    accepted = dict(
+        db.session.execute(
+            select(Revision.author_id, func.count())
+            .where(
+                Revision.author_id.in_(ids),
+                Revision.created_at >= since,
+                Revision.origin == RevisionOrigin.SUGGESTION,
+            )
+            .group_by(Revision.author_id)
+        ).all()
+    )
+    resolved = dict(
+        db.session.execute(
+            select(Thread.author_id, func.count())
+            .where(
+                Thread.author_id.in_(ids),
+                Thread.kind == ThreadKind.COMMENT,
+                Thread.state == ThreadState.RESOLVED,
+                Thread.decided_at >= since,
+            )
+            .group_by(Thread.author_id)
+        ).all()
+    )
+    rows = [
+        Contribution(
+            member=seat.user,
+            represents=seat.represents,
+            edits=revisions.get(user_id, 0),
+            accepted_suggestions=accepted.get(user_id, 0),
+            resolved_threads=resolved.get(user_id, 0),
+        )
+        for user_id, seat in seats.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.total, row.member.name))
+
+
+def my_recent_revisions(user: User, limit: int = 8) -> list[Revision]:
+    require(can_read_drafts(user), "Only the council and marketing leads edit pages.")
+    return list(
+        db.session.execute(
+            select(Revision)
+            .where(Revision.author_id == user.id)
+            .order_by(Revision.created_at.desc(), Revision.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def open_threads_on_my_pages(user: User, limit: int = 20) -> list[Thread]:
+    """Open comments and suggestions on the pages this person answers for: the pages of the tactics
+    they own, and the pages they created."""
+    require(can_read_drafts(user), "Only the council and marketing leads take part in the discussion.")
+    owned_pages = select(tactic_pages_table.c.page_id).join(Tactic, Tactic.id == tactic_pages_table.c.tactic_id).where(
+        Tactic.owner_id == user.id
+    )
+    return list(
+        db.session.execute(
+            select(Thread)
+            .join(Page, Page.id == Thread.page_id)
+            .where(
+                Thread.state == ThreadState.OPEN,
+                Thread.author_id != user.id,
+                or_(Page.created_by_id == user.id, Page.id.in_(owned_pages)),
+            )
+            .order_by(Thread.created_at.desc())
+            .limit(limit)
+        ).scalars()
+    )

@@ -1,0 +1,339 @@
+"""Review by the marketing leads: what waits for a decision, the decisions, and each page's review state.
+
+The draft head is what the council works on; a lead's approval publishes a revision to the field. A
+lead can also send the changes back ("changes requested") with a note for the authors.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
+
+from wiki.db import write_transaction
+from wiki.errors import BadInput, Conflict, NotAllowed, require
+from wiki.extensions import db
+from wiki.models import (
+    Approval,
+    Decision,
+    Notification,
+    NotificationKind,
+    Page,
+    Revision,
+    Thread,
+    ThreadState,
+    User,
+    utcnow,
+)
+from wiki.services.pages import lock_page_and_revision
+from wiki.services.permissions import can_publish, can_read_drafts
+from wiki.text.attribution import Attributed, attribute
+from wiki.text.diff import fold
+
+MAX_NOTE = 500
+
+
+class ReviewState(enum.StrEnum):
+    DRAFT = "draft"  # never published: the field can't read it yet
+    IN_REVIEW = "in_review"  # published, with newer revisions waiting for a lead
+    CHANGES_REQUESTED = "changes_requested"  # a lead sent the newest revision back
+    PUBLISHED = "published"  # the field reads the newest revision
+
+
+_LABELS = {
+    ReviewState.DRAFT: "Draft",
+    ReviewState.IN_REVIEW: "In review",
+    ReviewState.CHANGES_REQUESTED: "Changes requested",
+    ReviewState.PUBLISHED: "Published",
+}
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    state: ReviewState
+    published_number: int | None
+    head_number: int
+    latest: Approval | None = None
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self.state]
+
+    @property
+    def waiting(self) -> bool:
+        return self.state != ReviewState.PUBLISHED
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A page in the review queue: its unpublished revisions and who wrote them."""
+
+    page: Page
+    status: PageStatus
+    revisions: list[Revision]
+    since: datetime
+
+    @property
+    def authors(self) -> list[User]:
+        seen: dict[int, User] = {}
+        for revision in self.revisions:
+            seen.setdefault(revision.author_id, revision.author)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """What a lead reads before deciding: the diff published → head, credited per revision."""
+
+    page: Page
+    status: PageStatus
+    base: Revision | None
+    head: Revision
+    revisions: dict[int, Revision]
+    chunks: list
+    open_threads: list[Thread]
+
+
+# States -------------------------------------------------------------------------------------------
+
+
+def _state(page: Page, latest: Approval | None) -> PageStatus | None:
+    if page.head_revision_id is None:
+        return None
+    published = page.published.number if page.published is not None else None
+    if page.published_revision_id == page.head_revision_id:
+        state = ReviewState.PUBLISHED
+    elif (
+        latest is not None
+        and latest.decision == Decision.CHANGES_REQUESTED
+        and latest.revision_id == page.head_revision_id
+    ):
+        state = ReviewState.CHANGES_REQUESTED
+    elif published is None:
+        state = ReviewState.DRAFT
+    else:
+        state = ReviewState.IN_REVIEW
+    return PageStatus(state, published, page.head_number, latest)
+
+
+def _latest_decisions(page_ids: list[int]) -> dict[int, Approval]:
+    if not page_ids:
+        return {}
+    newest = (
+        select(func.max(Approval.id)).where(Approval.page_id.in_(page_ids)).group_by(Approval.page_id).scalar_subquery()
+    )
+    rows = db.session.execute(select(Approval).where(Approval.id.in_(newest))).scalars()
+    return {approval.page_id: approval for approval in rows}
+
+
+def statuses(pages: list[Page]) -> dict[int, PageStatus]:
+    """Review state of many pages in one query (for lists and dashboards)."""
+    latest = _latest_decisions([page.id for page in pages])
+    found = {page.id: _state(page, latest.get(page.id)) for page in pages}
+    return {page_id: status for page_id, status in found.items() if status is not None}
+
+
+def status(page: Page) -> PageStatus | None:
+    return statuses([page]).get(page.id)
+
+
+# The queue ----------------------------------------------------------------------------------------
+
+
+def _unpublished_revisions(page: Page) -> list[Revision]:
+    after = page.published.number if page.published is not None else 0
+    return list(
+        db.session.execute(
+            select(Revision).where(Revision.page_id == page.id, Revision.number > after).order_by(Revision.number)
+        ).scalars()
+    )
+
+
+def queue(user: User) -> list[Waiting]:
+    """Every page whose draft is ahead of what the field reads, the longest-waiting first."""
+    require(can_publish(user), "Only marketing leads review changes.")
+    ahead = list(
+        db.session.execute(
+            select(Page).where(
+                Page.head_revision_id.is_not(None),
+                (Page.published_revision_id.is_(None)) | (Page.published_revision_id != Page.head_revision_id),
+            )
+        ).scalars()
+    )
+    states = statuses(ahead)
+    waiting = []
+    for page in ahead:
+        revisions = _unpublished_revisions(page)
+        if revisions:
+            waiting.append(Waiting(page, states[page.id], revisions, revisions[0].created_at))
+    waiting.sort(key=lambda item: item.since)
+    return waiting
+
+
+def review_view(user: User, page: Page) -> ReviewView:
+    require(can_publish(user), "Only marketing leads review changes.")
+    if page.head is None:
+        raise BadInput(f"“{page.title}” has no text yet.")
+    after = page.published.number if page.published is not None else 0
+    revisions = list(
+        db.session.execute(
+            select(Revision)
+            .options(undefer(Revision.body))
+            .where(Revision.page_id == page.id, Revision.number >= max(after, 1))
+            .order_by(Revision.number)
+        ).scalars()
+    )
+    base = revisions[0] if after else None
+    newer = [revision for revision in revisions if revision.number > after]
+    chunks: list[Attributed] = attribute(base.body if base else "", [(r.number, r.body) for r in newer])
+    open_threads = list(
+        db.session.execute(
+            select(Thread).where(Thread.page_id == page.id, Thread.state == ThreadState.OPEN).order_by(Thread.start)
+        ).scalars()
+    )
+    return ReviewView(
+        page=page,
+        status=status(page),
+        base=base,
+        head=page.head,
+        revisions={revision.number: revision for revision in newer},
+        chunks=fold(chunks),
+        open_threads=open_threads,
+    )
+
+
+# Decisions ----------------------------------------------------------------------------------------
+
+
+def _check_note(note: str, *, required: bool) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise BadInput("Say what should change; the authors will read your note.")
+    if len(note) > MAX_NOTE:
+        raise BadInput(f"The note can be at most {MAX_NOTE} characters.")
+    return note
+
+
+def _authors_since(session, page: Page, number: int) -> list[int]:
+    """Everyone whose revisions this decision covers: the unpublished ones up to `number`."""
+    after = page.published.number if page.published is not None else 0
+    rows = session.execute(
+        select(Revision.author_id, Revision.accepted_by_id).where(
+            Revision.page_id == page.id, Revision.number > after, Revision.number <= number
+        )
+    ).all()
+    return sorted({author for author, _ in rows} | {accepter for _, accepter in rows if accepter})
+
+
+def _check_second_approver(session, user: User, page: Page, revision: Revision) -> None:
+    if not current_app.config["REQUIRE_SECOND_APPROVER"]:
+        return
+    after = page.published.number if page.published is not None else 0
+    own = session.execute(
+        select(Revision.number)
+        .where(
+            Revision.page_id == page.id,
+            Revision.number > after,
+            Revision.number <= revision.number,
+            Revision.author_id == user.id,
+        )
+        .order_by(Revision.number)
+        .limit(1)
+    ).scalar_one_or_none()
+    if own is not None:
+        raise NotAllowed(
+            f"You wrote revision {own} of “{page.title}”, and this site requires a second lead to approve "
+            "a lead's own changes. Ask another marketing lead to approve it."
+        )
+
+
+def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
+    """Publish revision `number` — the one the lead reviewed, even if the head moved meanwhile.
+
+    The field reads the newest approved revision, so publishing goes forward only; going back to an
+    older text is a restore (a new revision) and then an approval, which keeps history honest."""
+    require(can_publish(user), "Only marketing leads can approve and publish.")
+    note = _check_note(note, required=False)
+    with write_transaction() as session:
+        page, revision = lock_page_and_revision(session, page, number)
+        published = page.published
+        if published is not None and published.number >= revision.number:
+            if published.number == revision.number:
+                raise Conflict(f"Revision {number} of “{page.title}” is already published.")
+            raise Conflict(
+                f"Revision {published.number} of “{page.title}”, which is newer, is already published. To bring "
+                f"back revision {number}, restore it from the history and approve the restored version."
+            )
+        _check_second_approver(session, user, page, revision)
+        notified = _authors_since(session, page, revision.number)
+        session.add(
+            Approval(
+                page_id=page.id,
+                revision_id=revision.id,
+                decided_by_id=user.id,
+                decision=Decision.APPROVED,
+                note=note,
+                created_at=utcnow(),
+            )
+        )
+        page.published_revision_id = revision.id
+        page.published = revision
+        _notify(session, notified, user, page, f"{user.name} published revision {revision.number} of “{page.title}”")
+    return revision
+
+
+def request_changes(user: User, page: Page, number: int, note: str) -> Approval:
+    require(can_publish(user), "Only marketing leads can request changes.")
+    note = _check_note(note, required=True)
+    with write_transaction() as session:
+        page, revision = lock_page_and_revision(session, page, number)
+        if page.published is not None and page.published.number >= revision.number:
+            raise Conflict(f"Revision {number} of “{page.title}” is already published; review the newer revisions.")
+        decision = Approval(
+            page_id=page.id,
+            revision_id=revision.id,
+            decided_by_id=user.id,
+            decision=Decision.CHANGES_REQUESTED,
+            note=note,
+            created_at=utcnow(),
+        )
+        session.add(decision)
+        _notify(
+            session,
+            _authors_since(session, page, revision.number),
+            user,
+            page,
+            f"{user.name} asked for changes to “{page.title}” (revision {revision.number}): {note}",
+        )
+    return decision
+
+
+def _notify(session, user_ids, actor: User, page: Page, text: str) -> None:
+    for user_id in user_ids:
+        if user_id != actor.id:
+            session.add(
+                Notification(
+                    user_id=user_id,
+                    kind=NotificationKind.REVIEW,
+                    actor_id=actor.id,
+                    page_id=page.id,
+                    text=text[:300],
+                    created_at=utcnow(),
+                )
+            )
+
+
+def decisions_for(user: User, page: Page) -> dict[int, list[Approval]]:
+    """Every decision on the page's revisions, keyed by revision id, oldest first (for the history)."""
+    require(can_read_drafts(user), "Only the council and marketing leads see review decisions.")
+    rows = db.session.execute(
+        select(Approval).where(Approval.page_id == page.id).order_by(Approval.created_at, Approval.id)
+    ).scalars()
+    found: dict[int, list[Approval]] = {}
+    for approval in rows:
+        found.setdefault(approval.revision_id, []).append(approval)
+    return found

@@ -1,0 +1,27 @@
+"""What each role's dashboard shows, gathered in one place so the view stays a line long."""
+
+from __future__ import annotations
+
+from wiki.models import User
+from wiki.services import activity, pages, review, tactics
+from wiki.services import changes as changelog
+from wiki.services.permissions import is_lead, is_staff
+from wiki.views.charts import contribution_chart
+
+
+def dashboard_context(user: User) -> dict:
+    context: dict = {
+        "grouped": pages.list_pages(user),
+        "recent": changelog.recent_changes(user, changelog.Filters(), 1, per_page=8).changes,
+    }
+    if is_staff(user):
+        context["statuses"] = review.statuses([page for rows in context["grouped"].values() for page, _ in rows])
+        context["my_tactics"] = tactics.tactic_for_owner(user, user)
+        context["my_threads"] = activity.open_threads_on_my_pages(user)
+        context["my_revisions"] = activity.my_recent_revisions(user, 6)
+    if is_lead(user):
+        waiting = review.queue(user)
+        context["waiting"] = waiting
+        context["tactic_rows"] = tactics.all_tactics(user)
+        context["chart"] = contribution_chart(activity.council_contributions(user, days=90))
+    return context

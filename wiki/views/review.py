@@ -1,0 +1,43 @@
+"""The leads' review queue and their decisions on revisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from wiki.forms import ActionForm
+from wiki.services import pages, review
+from wiki.views.pages import revision_action
+
+bp = Blueprint("review", __name__)
+
+
+@bp.get("/review")
+@login_required
+def queue():
+    return render_template("review/queue.html", waiting=review.queue(current_user))
+
+
+@bp.get("/review/<slug>")
+@login_required
+def page(slug: str):
+    view = review.review_view(current_user, pages.get_page(slug))
+    return render_template("review/page.html", view=view, action_form=ActionForm())
+
+
+@bp.post("/p/<slug>/publish")
+@login_required
+def approve(slug: str):
+    page, number, note = revision_action(slug, "approve")
+    revision = review.approve(current_user, page, number, note)
+    flash(f"Revision {revision.number} of “{page.title}” is published: the field now reads it.", "success")
+    return redirect(url_for("pages.view", slug=slug), code=303)
+
+
+@bp.post("/p/<slug>/request-changes")
+@login_required
+def request_changes(slug: str):
+    page, number, note = revision_action(slug, "send back")
+    review.request_changes(current_user, page, number, note)
+    flash(f"Changes requested on “{page.title}”; its authors have it in their inbox.", "success")
+    return redirect(url_for("review.queue"), code=303)
