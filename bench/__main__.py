@@ -175,22 +175,31 @@ def setup_database(workdir: Path) -> dict:
 
 
 def _threads_page(user, slug: str, body: str, count: int):
-    """A page with `count` open comment threads spread over its text."""
+    """A page with `count` open comment threads spread over its text, written by the six council members
+    in turn (the reader among them), as on a real plan."""
+    from sqlalchemy import select
+
     from wiki.extensions import db
-    from wiki.models import AnchorState, Comment, Thread, utcnow
-    from wiki.services import pages
+    from wiki.models import AnchorState, Comment, Thread, User, utcnow
+    from wiki.services import accounts, pages
     from wiki.services.pages import EditSubmission
     from wiki.text.anchor import make_anchor
 
+    authors = [user]
+    for n in range(1, 6):
+        email = f"council{n}@example.com"
+        found = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        authors.append(found or accounts.create_user(None, email, f"Member {n}", "council", PASSWORD))
     pages.save_revision(user, EditSubmission(slug, body, "", 0, kind="plan"))
     page = pages.get_page(slug)
     step = len(body) // (count + 1)
     for i in range(count):
         start = step * (i + 1)
         anchor = make_anchor(body, start, start + 40)
+        author = authors[i % len(authors)]
         thread = Thread(
             page_id=page.id,
-            author_id=user.id,
+            author_id=author.id,
             origin_number=1,
             anchor_state=AnchorState.ANCHORED,
             exact=anchor.exact,
@@ -204,7 +213,7 @@ def _threads_page(user, slug: str, body: str, count: int):
         db.session.add(thread)
         db.session.flush()
         db.session.add(
-            Comment(thread_id=thread.id, author_id=user.id, body=f"Comment {i} on this passage.", created_at=utcnow())
+            Comment(thread_id=thread.id, author_id=author.id, body=f"Comment {i} on this passage.", created_at=utcnow())
         )
     db.session.commit()
     return page

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from tests.factories import PASSWORD, make_user
 from wiki import create_app
 from wiki.extensions import db
-from wiki.services.rendering import cache
+from wiki.services.rendering import cache, margins
 
 
 def database_url(tmp_path) -> str:
@@ -40,6 +40,7 @@ def app(tmp_path):
     with app.app_context():
         reset_schema()
     cache.clear()
+    margins.clear()
     yield app
     with app.app_context():
         db.session.remove()

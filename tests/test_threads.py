@@ -278,3 +278,23 @@ def test_accept_over_http_credits_the_suggester_in_history(app, people, plan, as
     with app.app_context():
         head = db.session.execute(select(Revision).order_by(Revision.number.desc())).scalars().first()
         assert head.author_id == author.id
+
+
+def test_the_kept_margin_shows_every_change_to_the_discussion(app, people, as_council):
+    with app.app_context():
+        page = make_page(people["council"], bodies=("# Plan\n\nOne.\n",))
+        thread_id = threads.start_thread(people["lead"], page, 1, "First remark.", None).id
+    assert "First remark." in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        threads.reply(people["lead"], threads.get_thread(thread_id), "A later reply.")
+    assert "A later reply." in as_council.get("/p/fy27-plan").get_data(as_text=True)
+
+
+def test_a_kept_margin_is_never_served_with_another_sessions_csrf_token(app, people, browser):
+    with app.app_context():
+        page = make_page(people["council"], bodies=("# Plan\n\nOne.\n",))
+        threads.start_thread(people["lead"], page, 1, "A remark.", None)
+    first, second = browser(people["council"]), browser(people["council"])
+    first.get("/p/fy27-plan")
+    response = second.post("/threads/1/replies", {"body": "From the second tab"}, token_from="/p/fy27-plan")
+    assert response.status_code == 303

@@ -47,6 +47,16 @@ def from_environment(instance_path: Path) -> dict:
         "SITE_NAME": os.environ.get("SITE_NAME", "Council Wiki"),
         "REQUIRE_SECOND_APPROVER": _bool("REQUIRE_SECOND_APPROVER"),
         "COUNCIL_TARGET_SIZE": _int("COUNCIL_TARGET_SIZE", 6),
+        # Email. With no SMTP_HOST, messages are printed to the console instead of sent.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": _int("SMTP_PORT", 25),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Council Wiki <council-wiki@localhost>"),
+        # Where people reach the wiki; emails link here, so it must be the public address.
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SUMMARY_PERIOD_DAYS": _int("SUMMARY_PERIOD_DAYS", 14),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     secret = os.environ.get("SECRET_KEY")

@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     Date,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -82,6 +84,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the login cookie; bumping it ends every session the user has open.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Whether the summary email reaches them; anyone can turn it off from the email itself.
+    summary_emails: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def set_password(self, password: str) -> None:
@@ -314,6 +318,7 @@ class NotificationKind(enum.StrEnum):
     DECISION = "decision"
     SUGGESTION = "suggestion"
     REVIEW = "review"
+    FEEDBACK = "feedback"
 
 
 class Notification(db.Model):
@@ -420,3 +425,99 @@ class TacticReview(db.Model):
 
     tactic: Mapped[Tactic] = relationship(back_populates="reviews")
     reviewer: Mapped[User] = relationship()
+
+
+class Feedback(db.Model):
+    """A field rep's answer to "would you share this with a client?" on a published version of a page."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        Index("ix_feedback_page_created", "page_id", "created_at"),
+        Index("ix_feedback_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    # The published revision the rep was reading when they answered.
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    would_share: Mapped[bool]
+    # The customer's reaction, in the rep's words (optional).
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    page: Mapped[Page] = relationship()
+    revision: Mapped[Revision] = relationship()
+    author: Mapped[User] = relationship()
+
+
+class SummaryState(enum.StrEnum):
+    DRAFT = "draft"  # a lead is still editing it
+    SENDING = "sending"  # content frozen, the outbox is being worked through
+    SENT = "sent"  # every delivery was attempted to the end
+
+
+class Summary(db.Model):
+    """The regular email to the field: what the council changed in a period, and who did it."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (Index("ix_summaries_state_sent", "state", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    # Keys of the gathered items the lead chose to leave out.
+    dropped: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Which roles receive it.
+    audience: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["field", "council", "lead"])
+    state: Mapped[SummaryState] = mapped_column(_enum(SummaryState, "summary_state"), default=SummaryState.DRAFT)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When sending began (the date the archive shows) and when the outbox ran dry.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Frozen when sending begins, so every recipient and the archive read exactly the same summary.
+    html_body: Mapped[str | None] = mapped_column(Text)
+    text_body: Mapped[str | None] = mapped_column(Text)
+
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender; a claim older than the lease is taken over
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (or out of retries); the reason is kept
+
+
+class SummaryDelivery(db.Model):
+    """The outbox: one row per recipient of a summary, so a crash or an outage resumes without duplicates."""
+
+    __tablename__ = "summary_deliveries"
+    __table_args__ = (
+        UniqueConstraint("summary_id", "user_id"),
+        Index("ix_summary_deliveries_summary_state", "summary_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(ForeignKey("summaries.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Copied when queued: the message goes where the account pointed when the lead pressed send.
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120))
+    state: Mapped[DeliveryState] = mapped_column(_enum(DeliveryState, "delivery_state"), default=DeliveryState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    # Fixed when queued, so a resend after a lost reply carries the same id and mail clients collapse it.
+    message_id: Mapped[str] = mapped_column(String(255))
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    summary: Mapped[Summary] = relationship()
+    user: Mapped[User] = relationship()

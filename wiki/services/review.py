@@ -132,7 +132,8 @@ def _latest_decisions(page_ids: list[int]) -> dict[int, Approval]:
 
 def statuses(pages: list[Page]) -> dict[int, PageStatus]:
     """Review state of many pages in one query (for lists and dashboards)."""
-    latest = _latest_decisions([page.id for page in pages])
+    # A page whose head is published needs no decision to say so.
+    latest = _latest_decisions([page.id for page in pages if page.published_revision_id != page.head_revision_id])
     found = {page.id: _state(page, latest.get(page.id)) for page in pages}
     return {page_id: status for page_id, status in found.items() if status is not None}
 

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -173,13 +173,11 @@ def page_owners(page: Page) -> PageOwners:
     A plan with tactics is covered too, but owned by nobody: each member owns a line of the plan, not
     the plan, so suggestions on the plan itself are the leads' to decide."""
     linked = select(tactic_pages.c.tactic_id).where(tactic_pages.c.page_id == page.id)
-    owners = list(db.session.execute(select(Tactic.owner_id).where(Tactic.id.in_(linked))).scalars())
-    is_plan_with_tactics = (
-        db.session.execute(select(Tactic.id).where(Tactic.plan_id == page.id).limit(1)).first() is not None
-    )
-    return PageOwners(
-        covered=bool(owners) or is_plan_with_tactics, user_ids=frozenset(uid for uid in owners if uid is not None)
-    )
+    rows = db.session.execute(
+        select(Tactic.owner_id, Tactic.plan_id).where(or_(Tactic.plan_id == page.id, Tactic.id.in_(linked)))
+    ).all()
+    owners = frozenset(owner for owner, plan_id in rows if owner is not None and plan_id != page.id)
+    return PageOwners(covered=bool(rows), user_ids=owners)
 
 
 # The tactic form ----------------------------------------------------------------------------------

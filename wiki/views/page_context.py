@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass
+
+from flask import current_app, render_template, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from wiki.forms import ActionForm
 from wiki.models import AnchorState, Page, Thread, ThreadKind, User
 from wiki.services import pages, review, tactics, threads
 from wiki.services.permissions import can_decide_suggestion, can_discuss
-from wiki.services.rendering import rendered
+from wiki.services.rendering import margins, rendered
 from wiki.text.anchor import plain
 
 
@@ -48,9 +53,47 @@ def marks_for(page: Page, shown_number: int, anchored: list[Thread]) -> dict[int
     return marks
 
 
+def discussion_context(user: User, page: Page, number: int | None) -> dict:
+    """The page with its threads loaded: what the margin fragments that htmx swaps need."""
+    context = _page_context(user, page, number)
+    if context["can_discuss"]:
+        listed = threads.page_threads(user, page)
+        context["threads"] = listed
+        context["marks"] = marks_for(page, context["revision"].number, listed.anchored)
+    return context
+
+
 def page_view_context(user: User, page: Page, number: int | None) -> dict:
+    """The whole page. Its margin of threads is the costly part (200 threads take ~100 ms to render), so
+    it is rendered once per state of the discussion and reader, and kept."""
+    context = _page_context(user, page, number)
+    if context["can_discuss"]:
+        key = (
+            page.id,
+            page.discussion_version,
+            page.head_revision_id,
+            context["revision"].number,
+            user.id,
+            context["can_decide"],
+            _csrf_session_key(),
+        )
+        context["margin"] = margins.get_or_make(
+            key, lambda: Markup(render_template("partials/threads.html", **discussion_context(user, page, number)))
+        )
+    return context
+
+
+def _csrf_session_key() -> str:
+    """The forms in the margin carry this session's CSRF token, so a cached margin is this session's only."""
+    generate_csrf()
+    raw = session[current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")]
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _page_context(user: User, page: Page, number: int | None) -> dict:
     revision = pages.visible_revision(user, page, number)
-    context = {
+    discuss = can_discuss(user)
+    return {
         "page": page,
         "revision": revision,
         "rendered": rendered(revision),
@@ -59,12 +102,8 @@ def page_view_context(user: User, page: Page, number: int | None) -> dict:
         "status": review.status(page),
         "action_form": ActionForm(),
         "threads": None,
+        "margin": None,
         "marks": {},
-        "can_discuss": can_discuss(user),
-        "can_decide": can_decide_suggestion(user, page, tactics.page_owners(page)),
+        "can_discuss": discuss,
+        "can_decide": discuss and can_decide_suggestion(user, page, tactics.page_owners(page)),
     }
-    if context["can_discuss"]:
-        listed = threads.page_threads(user, page)
-        context["threads"] = listed
-        context["marks"] = marks_for(page, revision.number, listed.anchored)
-    return context

@@ -12,7 +12,7 @@ from wiki.services import inbox, pages, threads
 from wiki.services.threads import Selection
 from wiki.text.anchor import locate_selection
 from wiki.views import int_arg
-from wiki.views.page_context import page_view_context
+from wiki.views.page_context import discussion_context, page_view_context
 from wiki.web import is_fragment_request
 
 bp = Blueprint("threads", __name__)
@@ -32,12 +32,12 @@ def _back_to(page, thread_id: int | None = None, rev: int | None = None):
 
 def _margin(page, rev: int | None = None):
     """The margin of threads, re-rendered after a change (htmx swaps it in place)."""
-    context = page_view_context(current_user, page, rev)
+    context = discussion_context(current_user, page, rev)
     return render_template("partials/threads.html", **context)
 
 
 def _thread_fragment(thread):
-    context = page_view_context(current_user, thread.page, None)
+    context = discussion_context(current_user, thread.page, None)
     return render_template("partials/thread.html", thread=thread, **context)
 
 
