@@ -341,6 +341,15 @@
     if (hash.startsWith("thread-") && ranges.has(hash)) activate(hash, true);
   }
   document.addEventListener("DOMContentLoaded", refresh);
+
+  // ---- Field feedback: a link to #field-feedback (from the inbox or the dashboard) opens the list ---
+  function openLinkedFeedback() {
+    if (window.location.hash !== "#field-feedback") return;
+    const details = document.querySelector("#field-feedback > details");
+    if (details) details.open = true;
+  }
+  document.addEventListener("DOMContentLoaded", openLinkedFeedback);
+  window.addEventListener("hashchange", openLinkedFeedback);
   document.addEventListener("htmx:after:settle", () => {
     addBlockButtons();
     paint();

@@ -6,8 +6,8 @@ import itertools
 from datetime import date
 
 from wiki.extensions import db
-from wiki.models import CouncilMember, Page, Tactic, User
-from wiki.services import accounts, council, pages, review, tactics
+from wiki.models import CouncilMember, Feedback, Page, Tactic, User
+from wiki.services import accounts, council, feedback, pages, review, tactics
 from wiki.services.pages import EditSubmission
 from wiki.services.tactics import TacticFields
 
@@ -73,3 +73,8 @@ def make_tactic(
             status=status,
         ),
     )
+
+
+def make_feedback(rep: User, page: Page, would_share: bool = False, note: str = "") -> Feedback:
+    """A field rep's answer on the page's published version."""
+    return feedback.give_feedback(rep, page, would_share, note)

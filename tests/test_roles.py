@@ -74,6 +74,11 @@ MATRIX = [
     ("POST", "/tactics/{tactic_id}/edit", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
     ("POST", "/tactics/{tactic_id}/review", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
     ("POST", "/threads/{owned_suggestion_id}/accept", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    # Field feedback: only field reps answer, and only about a published page (the plan's revision 1).
+    ("POST", "/p/fy27-plan/feedback", {ANON: 302, FIELD: 303, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/p/draft-only/feedback", {ANON: 302, FIELD: 404, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/p/no-such-page/feedback", {ANON: 302, FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("GET", "/p/fy27-plan/feedback", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
 ]
 
 FORMS = {
@@ -94,6 +99,9 @@ FORMS = {
     "/tactics/new?plan=launch-plan": {"name": "Webinar series", "cadence_days": "30", "status": "planned"},
     "/tactics/{tactic_id}/edit": {"name": "Launch deck", "cadence_days": "14", "status": "active", "owner_id": ""},
     "/tactics/{tactic_id}/review": {"note": "Went through the deck"},
+    "/p/fy27-plan/feedback": {"would_share": "no", "note": "Clients found it generic"},
+    "/p/draft-only/feedback": {"would_share": "yes"},
+    "/p/no-such-page/feedback": {"would_share": "yes"},
 }
 
 

@@ -8,8 +8,21 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from wiki.extensions import db
-from wiki.models import Approval, Page, Revision, Tactic, TacticReview, Thread, User, utcnow
-from wiki.services import accounts, council, pages, review, tactics, threads
+from wiki.models import (
+    Approval,
+    Decision,
+    Feedback,
+    Notification,
+    NotificationKind,
+    Page,
+    Revision,
+    Tactic,
+    TacticReview,
+    Thread,
+    User,
+    utcnow,
+)
+from wiki.services import accounts, council, feedback, pages, review, tactics, threads
 from wiki.services.pages import EditSubmission
 from wiki.services.tactics import TacticFields
 
@@ -235,6 +248,7 @@ def load() -> list[tuple[str, str, str]]:
             review.approve(lead, page, number)
     _seat_council_and_assign_tactics(lead, users)
     _discuss(users)
+    _field_feedback(users)
     _spread_over_recent_weeks()
     return _logins(field_emails)
 
@@ -298,6 +312,56 @@ def _discuss(users: dict[str, User]) -> None:
     )
 
 
+# (page, field rep, would share it with a client, what the customer said), in the order they answered.
+FEEDBACK = [
+    (
+        "customer-presentation",
+        "Chloe Dubois",
+        False,
+        "Clients found slide 7 generic: Harbour is a US credit union, and my insurers in France want a European "
+        "insurer's story.",
+    ),
+    (
+        "customer-presentation",
+        "Aisha Khan",
+        True,
+        "Showed it to a credit union COO in Boston; the month-end close figures on slide 7 kept us talking an hour.",
+    ),
+    (
+        "direct-marketing-email",
+        "Hugo Martin",
+        False,
+        "The subject line is cut off on a phone, and one CRO said it read like a compliance notice.",
+    ),
+    (
+        "customer-presentation",
+        "David Kim",
+        False,
+        "Slide 10 prices in US dollars only; two banks in Singapore asked for local-currency bands first.",
+    ),
+    (
+        "direct-marketing-email",
+        "Elena Rossi",
+        True,
+        "Sent it unchanged to three contacts at a bank in Madrid; one booked the readiness check.",
+    ),
+    ("customer-presentation", "Ben Carter", True, ""),
+    (
+        "customer-presentation",
+        "Isabel Costa",
+        False,
+        "A small insurer balked at the 24-month programme on slide 9. Lead with the first product live in 8 months.",
+    ),
+    ("direct-marketing-email", "Mei Tanaka", True, ""),
+]
+
+
+def _field_feedback(users: dict[str, User]) -> None:
+    """Reps answering "would you share this with a client?" on the published collateral."""
+    for slug, name, would_share, note in FEEDBACK:
+        feedback.give_feedback(users[_field_email(name)], pages.get_page(slug), would_share, note)
+
+
 def _seat_council_and_assign_tactics(lead: User, users: dict[str, User]) -> None:
     """Each council member holds the seat for their region and owns one tactic; one review is overdue."""
     for email, _, region in COUNCIL:
@@ -343,4 +407,23 @@ def _spread_over_recent_weeks() -> None:
             comment.created_at = thread.created_at
         if thread.decided_at is not None:
             thread.decided_at = thread.created_at + later
+    # Reps answer over the days after a version is published, and their notifications arrive as they do.
+    answered: dict[int, int] = {}
+    for answer in db.session.execute(select(Feedback).order_by(Feedback.id)).scalars().all():
+        published = db.session.execute(
+            select(func.min(Approval.created_at)).where(
+                Approval.revision_id == answer.revision_id, Approval.decision == Decision.APPROVED
+            )
+        ).scalar_one()
+        answered[answer.page_id] = answered.get(answer.page_id, 0) + 1
+        answer.created_at = min(published + timedelta(hours=19) * answered[answer.page_id], utcnow() - later)
+        db.session.execute(
+            update(Notification)
+            .where(
+                Notification.kind == NotificationKind.FEEDBACK,
+                Notification.actor_id == answer.author_id,
+                Notification.page_id == answer.page_id,
+            )
+            .values(created_at=answer.created_at)
+        )
     db.session.commit()

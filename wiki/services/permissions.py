@@ -95,3 +95,8 @@ def can_manage_tactics(user: User | None) -> bool:
 def can_review_tactic(user: User | None, owner_id: int | None) -> bool:
     """The owner keeps their tactic under review; a lead can record a review for them."""
     return is_lead(user) or (is_staff(user) and owner_id is not None and user.id == owner_id)
+
+
+def can_give_feedback(user: User | None) -> bool:
+    """Feedback is the field's report of what customers said; the council and leads change the page instead."""
+    return is_signed_in(user) and user.role == Role.FIELD

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from wiki.models import User
-from wiki.services import activity, pages, review, tactics
+from datetime import timedelta
+
+from wiki.models import User, utcnow
+from wiki.services import activity, feedback, pages, review, tactics
 from wiki.services import changes as changelog
 from wiki.services.permissions import is_lead, is_staff
 from wiki.views.charts import contribution_chart
+
+FEEDBACK_DAYS = 30
 
 
 def dashboard_context(user: User) -> dict:
@@ -19,6 +23,8 @@ def dashboard_context(user: User) -> dict:
         context["my_tactics"] = tactics.tactic_for_owner(user, user)
         context["my_threads"] = activity.open_threads_on_my_pages(user)
         context["my_revisions"] = activity.my_recent_revisions(user, 6)
+        context["feedback"] = feedback.feedback_counts(user, utcnow() - timedelta(days=FEEDBACK_DAYS))
+        context["feedback_days"] = FEEDBACK_DAYS
     if is_lead(user):
         waiting = review.queue(user)
         context["waiting"] = waiting

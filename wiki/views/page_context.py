@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from wiki.forms import ActionForm
 from wiki.models import AnchorState, Page, Thread, ThreadKind, User
-from wiki.services import pages, review, tactics, threads
-from wiki.services.permissions import can_decide_suggestion, can_discuss
+from wiki.services import feedback, pages, review, tactics, threads
+from wiki.services.permissions import can_decide_suggestion, can_discuss, can_give_feedback, is_staff
 from wiki.services.rendering import margins, rendered
 from wiki.text.anchor import plain
 
@@ -80,7 +80,16 @@ def page_view_context(user: User, page: Page, number: int | None) -> dict:
         context["margin"] = margins.get_or_make(
             key, lambda: Markup(render_template("partials/threads.html", **discussion_context(user, page, number)))
         )
+    context.update(_feedback_context(user, page))
     return context
+
+
+def _feedback_context(user: User, page: Page) -> dict:
+    """Council and leads read the field's answers under the page; a rep gets the form, with their own answer."""
+    return {
+        "page_feedback": feedback.feedback_for_page(user, page) if is_staff(user) else None,
+        "own_feedback": feedback.own_answer(user, page) if can_give_feedback(user) else None,
+    }
 
 
 def _csrf_session_key() -> str:

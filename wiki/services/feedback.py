@@ -1,0 +1,305 @@
+"""Field feedback: a rep's answer to "would you share this with a client?" on a published page.
+
+Answers are kept per published revision: a rep who answers again about the same version changes their answer,
+and an answer about a newer version is a new one, so marketing sees whether a change helped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from wiki.db import write_transaction
+from wiki.errors import BadInput, NotFound, require
+from wiki.extensions import db
+from wiki.models import (
+    Feedback,
+    Notification,
+    NotificationKind,
+    Page,
+    Role,
+    Tactic,
+    User,
+    tactic_pages,
+    utcnow,
+)
+from wiki.services.permissions import can_give_feedback, can_see_page, is_lead, is_signed_in, is_staff
+from wiki.services.tactics import page_owners
+
+MAX_NOTE = 1000
+MAX_QUOTES = 5
+# Notification.text is a String(300).
+MAX_NOTIFICATION = 300
+
+
+@dataclass(frozen=True)
+class PageTally:
+    """One page's answers in a period."""
+
+    page_id: int
+    slug: str
+    title: str
+    would_share: int
+    would_not: int
+
+    @property
+    def total(self) -> int:
+        return self.would_share + self.would_not
+
+
+@dataclass(frozen=True)
+class FeedbackCounts:
+    """Answers since a moment, for a dashboard; `pages` has the most "would not share" first."""
+
+    since: datetime
+    would_share: int
+    would_not: int
+    pages: list[PageTally]
+
+    @property
+    def total(self) -> int:
+        return self.would_share + self.would_not
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A rep's note, as plain values, so an email can be composed from it without the database."""
+
+    author: str
+    region: str  # "" when the rep's account has none
+    page_slug: str
+    page_title: str
+    revision_number: int
+    would_share: bool
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedbackReport:
+    """Answers given in [start, end), for the summary email: numbers and a few notable quotes."""
+
+    start: datetime
+    end: datetime
+    would_share: int
+    would_not: int
+    pages: list[PageTally]  # most "would not share" first
+    quotes: list[Quote]  # answers with a note: "would not share" first, then newest first; at most MAX_QUOTES
+
+    @property
+    def total(self) -> int:
+        return self.would_share + self.would_not
+
+
+@dataclass(frozen=True)
+class PageFeedback:
+    """The answers on one page that this reader may see, newest first."""
+
+    answers: list[Feedback]
+    would_share: int
+    would_not: int
+
+    @property
+    def total(self) -> int:
+        return self.would_share + self.would_not
+
+
+@dataclass(frozen=True)
+class OwnAnswer:
+    """A rep's newest answer on a page, and whether it is about the version published now (so a new answer
+    replaces it) or about an older one (so a new answer is added beside it)."""
+
+    latest: Feedback | None
+    on_current: bool
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+
+def _check_note(note: str | None) -> str:
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > MAX_NOTE:
+        raise BadInput(
+            f"The customer's reaction can be at most {MAX_NOTE:,} characters; yours has {len(note):,}.", field="note"
+        )
+    if "\x00" in note:
+        raise BadInput("The note contains NUL characters, which can't be stored.", field="note")
+    return note
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _headline(user: User, page: Page, would_share: bool, note: str, changed: bool) -> str:
+    """“Aisha Khan (EMEA) would not share “Customer presentation”: clients found slide 7 generic”."""
+    who = f"{user.name} ({user.region})" if user.region else user.name
+    verdict = "would share" if would_share else "would not share"
+    text = f"{who} {'changed their answer: ' if changed else ''}{verdict} “{page.title}”"
+    if note:
+        # One line in the inbox, however the rep laid the note out.
+        text += ": " + " ".join(note.split())
+    return _clip(text, MAX_NOTIFICATION)
+
+
+def give_feedback(user: User, page: Page, would_share: bool | None, note: str) -> Feedback:
+    """Record the rep's answer about the page's published version and tell whoever answers for the page.
+
+    `would_share` None means the rep didn't pick yes or no (a 400, after the permission checks). Answering again
+    about the same version updates that answer (and notifies again only if it changed); about a newer version,
+    it is a new answer and the old one is kept."""
+    require(
+        can_give_feedback(user),
+        "Feedback comes from field reps. Council members and marketing leads comment on the page instead.",
+    )
+    if not can_see_page(user, page):
+        raise NotFound(
+            f"“{page.title}” hasn't been published yet. The marketing leads will publish it once it is approved."
+        )
+    if would_share is None:
+        raise BadInput("Answer yes or no: would you share this with a client?", field="would_share")
+    note = _check_note(note)
+    with write_transaction() as session:
+        # Under the page lock, so the answer names the version published when it is stored and two quick
+        # submissions can't both add an answer for the same version.
+        page = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+        if page.published_revision_id is None:
+            raise NotFound(f"“{page.title}” hasn't been published yet.")
+        answer = session.execute(
+            select(Feedback)
+            .where(Feedback.author_id == user.id, Feedback.revision_id == page.published_revision_id)
+            .order_by(Feedback.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if answer is not None and answer.would_share == would_share and answer.note == note:
+            return answer
+        changed = answer is not None
+        if answer is None:
+            answer = Feedback(page_id=page.id, revision_id=page.published_revision_id, author_id=user.id)
+            session.add(answer)
+        answer.would_share = would_share
+        answer.note = note
+        answer.created_at = utcnow()
+        session.flush()
+        _notify(session, user, page, _headline(user, page, would_share, note, changed))
+    return answer
+
+
+def _notify(session, actor: User, page: Page, text: str) -> None:
+    """The owners of the tactics covering the page and every active lead, once each."""
+    leads = session.execute(select(User.id).where(User.role == Role.LEAD, User.active.is_(True))).scalars()
+    for user_id in (set(page_owners(page).user_ids) | set(leads)) - {actor.id}:
+        session.add(
+            Notification(
+                user_id=user_id,
+                kind=NotificationKind.FEEDBACK,
+                actor_id=actor.id,
+                page_id=page.id,
+                text=text,
+                created_at=utcnow(),
+            )
+        )
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def feedback_for_page(user: User, page: Page) -> PageFeedback:
+    """Every answer on the page for the council and leads; a field rep gets only their own."""
+    require(is_signed_in(user), "Sign in to see feedback.")
+    if not can_see_page(user, page):
+        raise NotFound(f"“{page.title}” hasn't been published yet.")
+    query = (
+        select(Feedback)
+        .where(Feedback.page_id == page.id)
+        .options(selectinload(Feedback.author), selectinload(Feedback.revision))
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    )
+    if not is_staff(user):
+        query = query.where(Feedback.author_id == user.id)
+    answers = list(db.session.execute(query).scalars())
+    would_share = sum(1 for answer in answers if answer.would_share)
+    return PageFeedback(answers=answers, would_share=would_share, would_not=len(answers) - would_share)
+
+
+def own_answer(user: User, page: Page) -> OwnAnswer:
+    """What the rep said last about this page, to show them and let them change it."""
+    require(can_give_feedback(user), "Only field reps answer “would you share this with a client?”.")
+    latest = db.session.execute(
+        select(Feedback)
+        .where(Feedback.page_id == page.id, Feedback.author_id == user.id)
+        .options(selectinload(Feedback.revision))
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return OwnAnswer(latest=latest, on_current=latest is not None and latest.revision_id == page.published_revision_id)
+
+
+def _tallies(condition) -> tuple[int, int, list[PageTally]]:
+    rows = db.session.execute(
+        select(Page.id, Page.slug, Page.title, Feedback.would_share, func.count())
+        .join(Page, Page.id == Feedback.page_id)
+        .where(condition)
+        .group_by(Page.id, Page.slug, Page.title, Feedback.would_share)
+    ).all()
+    found: dict[int, dict] = {}
+    for page_id, slug, title, would_share, count in rows:
+        tally = found.setdefault(page_id, {"slug": slug, "title": title, "yes": 0, "no": 0})
+        tally["yes" if would_share else "no"] += count
+    pages = [
+        PageTally(page_id=page_id, slug=t["slug"], title=t["title"], would_share=t["yes"], would_not=t["no"])
+        for page_id, t in found.items()
+    ]
+    pages.sort(key=lambda t: (-t.would_not, -t.total, t.title.lower()))
+    return sum(t.would_share for t in pages), sum(t.would_not for t in pages), pages
+
+
+def feedback_counts(user: User, since: datetime) -> FeedbackCounts:
+    """Answers since `since`: on every page for a lead, on the pages of the tactics they own for a council
+    member."""
+    require(is_staff(user), "Only the council and marketing leads see the field's feedback.")
+    condition = Feedback.created_at >= since
+    if not is_lead(user):
+        owned = (
+            select(tactic_pages.c.page_id)
+            .join(Tactic, Tactic.id == tactic_pages.c.tactic_id)
+            .where(Tactic.owner_id == user.id)
+        )
+        condition = condition & Feedback.page_id.in_(owned)
+    would_share, would_not, pages = _tallies(condition)
+    return FeedbackCounts(since=since, would_share=would_share, would_not=would_not, pages=pages)
+
+
+def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
+    """Every answer given in [start, end) (an answer changed later counts when it was last changed), with the
+    reps' names in the quotes.
+
+    No permission check: this is for composing the summary email, whose service lets only leads do so; the
+    caller decides who reads the result (the quotes name reps and carry their words)."""
+    condition = (Feedback.created_at >= start) & (Feedback.created_at < end)
+    would_share, would_not, pages = _tallies(condition)
+    noted = db.session.execute(
+        select(Feedback)
+        .where(condition, Feedback.note != "")
+        .options(selectinload(Feedback.author), selectinload(Feedback.page), selectinload(Feedback.revision))
+        .order_by(Feedback.would_share, Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(MAX_QUOTES)
+    ).scalars()
+    quotes = [
+        Quote(
+            author=answer.author.name,
+            region=answer.author.region or "",
+            page_slug=answer.page.slug,
+            page_title=answer.page.title,
+            revision_number=answer.revision.number,
+            would_share=answer.would_share,
+            note=answer.note,
+            created_at=answer.created_at,
+        )
+        for answer in noted
+    ]
+    return FeedbackReport(
+        start=start, end=end, would_share=would_share, would_not=would_not, pages=pages, quotes=quotes
+    )
