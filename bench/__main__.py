@@ -279,6 +279,134 @@ def text_core() -> dict:
     }
 
 
+# Summary sending ---------------------------------------------------------------------------------------
+# One summary to 5,000 recipients through aiosmtpd, which runs in a thread of this process. The sending runs
+# in a child process of its own, so its peak memory (getrusage ru_maxrss: the resident set at its largest,
+# Python and C allocations alike) is the sender's alone, and the SMTP server's work doesn't share its GIL.
+
+SEND_RECIPIENTS = 5_000
+
+
+def send_summary() -> dict:
+    from aiosmtpd.controller import Controller
+
+    class CountingHandler:
+        def __init__(self):
+            self.count = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            self.count += 1
+            return "250 2.0.0 Accepted"
+
+    workdir = Path(tempfile.mkdtemp(prefix="council-wiki-send-"))
+    try:
+        database_url = f"sqlite:///{workdir / 'send.sqlite'}"
+        summary_id = _send_setup(database_url)
+        handler = CountingHandler()
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        try:
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from bench.__main__ import send_in_child; send_in_child()",
+                    database_url,
+                    str(controller.port),
+                    str(summary_id),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        finally:
+            controller.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    if handler.count != SEND_RECIPIENTS:
+        raise RuntimeError(f"the SMTP server received {handler.count} messages, not {SEND_RECIPIENTS}")
+    return {"send_msgs_per_s": SEND_RECIPIENTS / figures["seconds"], "send_peak_mb": figures["peak_kb"] / 1024}
+
+
+def _send_setup(database_url: str) -> int:
+    """The recipients and a frozen summary of a realistic size (about 16 KB of HTML, a line per paragraph as
+    templates write it, and 8 KB of text)."""
+    from sqlalchemy import func, insert, select
+    from werkzeug.security import generate_password_hash
+
+    from wiki import create_app
+    from wiki.extensions import db
+    from wiki.mail import UNSUBSCRIBE_MARKER
+    from wiki.models import Summary, SummaryState, User, utcnow
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.create_all()
+        password_hash = generate_password_hash(PASSWORD)
+        now = utcnow()
+        people = [
+            {"email": f"rep{n}@example.com", "name": f"Rep {n}", "role": "field", "password_hash": password_hash}
+            for n in range(SEND_RECIPIENTS)
+        ]
+        db.session.execute(insert(User), [{**person, "created_at": now} for person in people])
+        sender_id = db.session.execute(select(func.min(User.id))).scalar_one()
+        paragraphs = [p for p in plan_text(8_000).split("\n\n") if p and not p.startswith("#")]
+        html = "".join(
+            f'<p style="margin:0 0 12px;font-family:Arial,sans-serif;font-size:15px;color:#1f2933">{p}</p>\n'
+            for p in paragraphs
+        )
+        summary = Summary(
+            subject="Council summary: what changed in the plan",
+            period_start=now,
+            period_end=now,
+            audience=["field"],
+            state=SummaryState.SENDING,
+            created_by_id=sender_id,
+            sent_by_id=sender_id,
+            sent_at=now,
+            text_body="\n\n".join(paragraphs) + f"\n\nUnsubscribe: {UNSUBSCRIBE_MARKER}\n",
+            html_body=f"<!doctype html><html><body>{html * 2}"
+            f'<p><a href="{UNSUBSCRIBE_MARKER}">Unsubscribe</a></p></body></html>',
+        )
+        db.session.add(summary)
+        db.session.commit()
+        summary_id = summary.id
+        db.session.remove()
+        db.engine.dispose()
+    return summary_id
+
+
+def send_in_child() -> None:
+    import resource
+
+    database_url, port, summary_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    from wiki import create_app
+    from wiki.services import outbox
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": port,
+            "SITE_URL": "https://wiki.example.com",
+        }
+    )
+    with app.app_context():
+        started = time.perf_counter()
+        outbox.queue(summary_id)
+        report = outbox.deliver(summary_id, retry_now=True)
+        seconds = time.perf_counter() - started
+    if not report.finished or report.sent != SEND_RECIPIENTS:
+        raise RuntimeError(f"sending stopped early: {report}")
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    print(json.dumps({"seconds": seconds, "peak_kb": peak_kb}))
+
+
+# -------------------------------------------------------------------------------------------------------
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("make bench needs wrk (apt-get install wrk)")
@@ -301,6 +429,7 @@ def main() -> None:
     results["view_to_hello"] = results["view_rps"] / results["hello_rps"]
     results["view_200_threads_ratio"] = results["view_200_threads_rps"] / results["view_rps"]
     results.update(text_core())
+    results.update(send_summary())
     shutil.rmtree(workdir, ignore_errors=True)
 
     targets = {
@@ -311,6 +440,8 @@ def main() -> None:
         "render_cached_ms": "from cache",
         "reanchor_200_ms": "p50 < 200",
         "view_200_threads_ratio": ">= 0.6",
+        "send_msgs_per_s": ">= 300",
+        "send_peak_mb": "< 200 (sender's ru_maxrss)",
     }
     print(f"\n{'figure':24} {'value':>12}  target")
     for name, value in results.items():

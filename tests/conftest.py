@@ -11,6 +11,7 @@ from sqlalchemy import text
 from tests.factories import PASSWORD, make_user
 from wiki import create_app
 from wiki.extensions import db
+from wiki.services import outbox
 from wiki.services.rendering import cache, margins
 
 
@@ -42,6 +43,9 @@ def app(tmp_path):
     cache.clear()
     margins.clear()
     yield app
+    # A summary sent during the test may still be going out from a background thread: stop it before the
+    # database goes away.
+    outbox.stop_background(app, timeout=10)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

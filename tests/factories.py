@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
+from wiki.db import write_transaction
 from wiki.extensions import db
-from wiki.models import CouncilMember, Feedback, Page, Tactic, User
+from wiki.models import CouncilMember, Feedback, Page, Summary, SummaryState, Tactic, User, utcnow
 from wiki.services import accounts, council, feedback, pages, review, tactics
 from wiki.services.pages import EditSubmission
 from wiki.services.tactics import TacticFields
@@ -78,3 +79,38 @@ def make_tactic(
 def make_feedback(rep: User, page: Page, would_share: bool = False, note: str = "") -> Feedback:
     """A field rep's answer on the page's published version."""
     return feedback.give_feedback(rep, page, would_share, note)
+
+
+FROZEN_TEXT = (
+    "Council summary\n\nThanks to Cora Council (EMEA) for the new pricing slide.\n"
+    "Read it in your browser: https://wiki.example.com/summaries/{id}\n\n"
+    "Unsubscribe: __UNSUBSCRIBE_URL__\n"
+)
+FROZEN_HTML = (
+    '<!doctype html><html><body><p style="color:#1f2933">Thanks to <strong>Cora Council</strong> (EMEA) for the '
+    'new pricing slide.</p><p><a href="https://wiki.example.com/summaries/{id}">View in your browser</a></p>'
+    '<p><a href="__UNSUBSCRIBE_URL__">Unsubscribe</a></p></body></html>'
+)
+
+
+def make_frozen_summary(
+    lead: User, subject: str = "Council summary", audience: tuple[str, ...] = ("field", "council", "lead")
+) -> int:
+    """A summary as a lead's Send leaves it: state SENDING, its email bodies frozen with the unsubscribe marker."""
+    now = utcnow()
+    with write_transaction() as session:
+        summary = Summary(
+            subject=subject,
+            period_start=now - timedelta(days=14),
+            period_end=now,
+            audience=list(audience),
+            state=SummaryState.SENDING,
+            created_by_id=lead.id,
+            sent_by_id=lead.id,
+            sent_at=now,
+        )
+        session.add(summary)
+        session.flush()
+        summary.text_body = FROZEN_TEXT.format(id=summary.id)
+        summary.html_body = FROZEN_HTML.format(id=summary.id)
+    return summary.id

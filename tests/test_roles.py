@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_member, make_page, make_tactic, publish
-from wiki.services import threads
+from wiki.services import subscriptions, threads
 
 ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
 ROLES = (ANON, FIELD, COUNCIL, LEAD)
@@ -79,6 +79,13 @@ MATRIX = [
     ("POST", "/p/draft-only/feedback", {ANON: 302, FIELD: 404, COUNCIL: 403, LEAD: 403}),
     ("POST", "/p/no-such-page/feedback", {ANON: 302, FIELD: 404, COUNCIL: 404, LEAD: 404}),
     ("GET", "/p/fy27-plan/feedback", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
+    # Email subscriptions: an unsubscribe link works for whoever holds it, signed in or not (the field rep's
+    # link here); the preferences page is each person's own.
+    ("GET", "/unsubscribe/{unsubscribe_token}", {ANON: 200, FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/unsubscribe/{unsubscribe_token}", {ANON: 200, FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/unsubscribe/not-a-token", {ANON: 400, FIELD: 400, COUNCIL: 400, LEAD: 400}),
+    ("GET", "/account/email", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/account/email", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
 ]
 
 FORMS = {
@@ -121,6 +128,7 @@ def world(app, people):
         tactic = make_tactic(people["lead"], launch, "Launch deck", owner=people["council"], pages=(deck,))
         owned = threads.suggest(people["lead"], deck, 1, 8, 18, "Slide one.", "Slide one, named.")
         ids |= {"member_id": member.id, "tactic_id": tactic.id, "owned_suggestion_id": owned.id}
+        ids["unsubscribe_token"] = subscriptions.unsubscribe_token(people["field"].id)
     return {**people, "ids": ids}
 
 

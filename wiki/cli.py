@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi users ...`, `demo`, `backup`."""
+"""Command line: `flask --app wsgi users ...`, `summary ...`, `demo`, `backup`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from wiki.errors import WikiError
-from wiki.services import accounts
+from wiki.services import accounts, outbox
 
 users = AppGroup("users", help="Create and manage accounts.")
+summary = AppGroup("summary", help="The council's summary email.")
 
 
 def _fail(error: WikiError) -> None:
@@ -81,6 +82,36 @@ def set_password(email: str, password: str) -> None:
     click.echo(f"Password for {email} is changed.")
 
 
+@summary.command("send")
+@click.argument("summary_id", type=int)
+def send_summary(summary_id: int) -> None:
+    """Send a summary a lead has sent off, to everyone still waiting for it, now (for cron, or after an outage).
+
+    Exits non-zero while anyone is left without it, so cron can tell."""
+    try:
+        if outbox.progress(summary_id).queued == 0:
+            outbox.queue(summary_id)
+        done = 0
+        with click.progressbar(length=outbox.progress(summary_id).remaining, label=f"Summary {summary_id}") as bar:
+
+            def advance(report: outbox.DeliveryReport) -> None:
+                nonlocal done
+                bar.update(report.sent + report.failed - done)
+                done = report.sent + report.failed
+
+            report = outbox.deliver(summary_id, retry_now=True, on_progress=advance)
+    except WikiError as error:
+        _fail(error)
+    if report.stopped:
+        click.echo(f"Stopped: {report.stopped}", err=True)
+    after = outbox.progress(summary_id)
+    for failure in after.failures:
+        click.echo(f"Failed: {failure.email}: {failure.reason}", err=True)
+    click.echo(f"sent {after.sent}, failed {after.failed}, waiting {after.remaining}")
+    if after.failed or after.remaining:
+        raise SystemExit(1)
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
@@ -115,5 +146,6 @@ def backup(destination: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(summary)
     app.cli.add_command(demo)
     app.cli.add_command(backup)

@@ -99,3 +99,7 @@ class TacticForm(FlaskForm):
 
 class TacticReviewForm(FlaskForm):
     note = TextAreaField("What did you find?", validators=[Optional()])
+
+
+class EmailPreferencesForm(FlaskForm):
+    summary_emails = BooleanField("Send me the council's summary email")

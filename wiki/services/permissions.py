@@ -100,3 +100,8 @@ def can_review_tactic(user: User | None, owner_id: int | None) -> bool:
 def can_give_feedback(user: User | None) -> bool:
     """Feedback is the field's report of what customers said; the council and leads change the page instead."""
     return is_signed_in(user) and user.role == Role.FIELD
+
+
+def can_manage_own_subscription(user: User | None) -> bool:
+    """Everyone signed in chooses whether the summary email reaches them (the email's own link works too)."""
+    return is_signed_in(user)
