@@ -405,6 +405,58 @@ def send_in_child() -> None:
 
 
 # -------------------------------------------------------------------------------------------------------
+# Composing a summary over 500 published changes (500 pages, each published before the period and again in
+# it, so every one has a diff excerpt), from gathering to the rendered email with its CSS inlined.
+
+COMPOSE_CHANGES = 500
+
+
+def compose_summary() -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="council-wiki-compose-"))
+    try:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'compose.sqlite'}"
+        from datetime import timedelta
+
+        from sqlalchemy import update
+
+        from wiki import create_app
+        from wiki.extensions import db
+        from wiki.models import Approval, utcnow
+        from wiki.services import accounts, pages, review, summaries
+        from wiki.services.pages import EditSubmission
+
+        app = create_app({"SECRET_KEY": "bench-secret"})
+        with app.app_context():
+            db.create_all()
+            lead = accounts.create_user(None, "lead@example.com", "Lead", "lead", PASSWORD)
+            writer = accounts.create_user(None, "council@example.com", "Council", "council", PASSWORD, "EMEA")
+            before = utcnow() - timedelta(days=20)
+            for n in range(COMPOSE_CHANGES):
+                slug = f"page-{n}"
+                body = plan_text(3_000, n)
+                pages.save_revision(writer, EditSubmission(slug, body, "first", 0, kind="collateral"))
+                page = pages.get_page(slug)
+                review.approve(lead, page, 1)
+                db.session.execute(update(Approval).where(Approval.page_id == page.id).values(created_at=before))
+                db.session.commit()
+                pages.save_revision(writer, EditSubmission(slug, change_one_percent(body, n), f"edit {n}", 1))
+                review.approve(lead, pages.get_page(slug), 2)
+            draft = summaries.create_draft(lead, utcnow() - timedelta(days=14), utcnow())
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                content = summaries.gather(draft.period_start, draft.period_end)
+                summaries.render_email(draft, content)
+                times.append((time.perf_counter() - started) * 1000)
+            assert len(content.changes) == COMPOSE_CHANGES
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"compose_500_ms": statistics.median(times)}
+
+
+# -------------------------------------------------------------------------------------------------------
 
 
 def main() -> None:
@@ -430,6 +482,7 @@ def main() -> None:
     results["view_200_threads_ratio"] = results["view_200_threads_rps"] / results["view_rps"]
     results.update(text_core())
     results.update(send_summary())
+    results.update(compose_summary())
     shutil.rmtree(workdir, ignore_errors=True)
 
     targets = {
@@ -442,6 +495,7 @@ def main() -> None:
         "view_200_threads_ratio": ">= 0.6",
         "send_msgs_per_s": ">= 300",
         "send_peak_mb": "< 200 (sender's ru_maxrss)",
+        "compose_500_ms": "< 2000",
     }
     print(f"\n{'figure':24} {'value':>12}  target")
     for name, value in results.items():

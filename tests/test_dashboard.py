@@ -81,3 +81,18 @@ def test_contributions_count_edits_accepted_suggestions_and_resolved_threads(app
         [row] = activity.council_contributions(people["lead"])
     assert (row.edits, row.accepted_suggestions, row.resolved_threads) == (1, 1, 1)
     assert row.represents == "EMEA"
+
+
+def test_field_rep_sees_the_latest_summary(app, people, as_field):
+    from datetime import timedelta
+
+    from wiki.models import utcnow
+    from wiki.services import summaries
+
+    assert "No summary has been sent yet" in as_field.get("/").get_data(as_text=True)
+    with app.app_context():
+        draft = summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
+        summaries.update_draft(people["lead"], draft, "Council news, week 48", "", set(), ["field"])
+        summaries.start_sending(people["lead"], draft)
+    html = as_field.get("/").get_data(as_text=True)
+    assert "The latest summary from the council" in html and "Council news, week 48" in html

@@ -67,3 +67,14 @@ def test_demo_seats_the_council_and_gives_each_member_one_tactic(app, browser):
     rep.login("aisha.khan@example.com", "council-demo-2027")
     html = rep.get("/council").get_data(as_text=True)
     assert "Tom Becker" in html and "Review overdue by 6 days" in html and "Review due in 11 days" in html
+
+
+def test_demo_archive_holds_a_sent_summary_crediting_the_council(app, browser):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    reader = browser()
+    assert reader.login("aisha.khan@example.com", "council-demo-2027").status_code == 303
+    archive = reader.get("/summaries").get_data(as_text=True)
+    assert "FY27 plan: what the council changed in its first two weeks" in archive
+    link = archive.split('href="/summaries/')[1].split('"')[0]
+    summary = reader.get(f"/summaries/{link}").get_data(as_text=True)
+    assert "Thanks to" in summary and "DORA" in summary

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from tests.factories import make_page, make_user, publish
 from wiki.db import write_transaction
 from wiki.extensions import db
-from wiki.models import CouncilMember, Tactic, User
-from wiki.services import pages, review, threads
+from wiki.models import CouncilMember, Tactic, User, utcnow
+from wiki.services import pages, review, subscriptions, summaries, threads
 from wiki.services.changes import ChangeKind
 from wiki.services.pages import EditSubmission
 
@@ -53,6 +53,12 @@ def build_world(app, people) -> dict:
             tactic = Tactic(plan_id=plan.id, name="Webinars", owner_id=council.id)
             tactic.pages = [session.get(type(plan), plan.id), session.get(type(hidden), hidden.id)]
             session.add_all([seat, tactic])
+        draft = summaries.create_draft(lead, utcnow() - timedelta(days=14), utcnow())
+        summaries.update_draft(lead, draft, "Draft summary", f"{MARKER} in a draft intro", set(), ["field"])
+        sent = summaries.create_draft(lead, utcnow() - timedelta(days=14), utcnow())
+        everything = set(summaries.gather(sent.period_start, sent.period_end).keys())
+        summaries.update_draft(lead, sent, "Sent summary", "Published news", everything, ["field"])
+        summaries.start_sending(lead, sent)
         return {
             "drafter": drafter,
             "examples": {
@@ -62,6 +68,8 @@ def build_world(app, people) -> dict:
                 "comment_id": [thread.comments[0].id],
                 "member_id": [seat.id],
                 "tactic_id": [tactic.id],
+                "summary_id": [draft.id, sent.id],
+                "token": [subscriptions.unsubscribe_token(people["field"].id)],
             },
         }
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.factories import make_member, make_page, make_tactic, publish
-from wiki.services import subscriptions, threads
+from wiki.models import utcnow
+from wiki.services import subscriptions, summaries, threads
 
 ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
 ROLES = (ANON, FIELD, COUNCIL, LEAD)
@@ -58,6 +61,19 @@ MATRIX = [
     ("POST", "/inbox/read", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
     ("GET", "/threads/999999/replies", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
     ("POST", "/threads/999999/replies", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    # Summaries: the archive is everyone's; drafts, composing and sending are the leads'.
+    ("GET", "/summaries", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/summaries/new", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/summaries/new", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("GET", "/summaries/{sent_summary_id}", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/summaries/{draft_summary_id}", {FIELD: 404, COUNCIL: 404, LEAD: 302}),
+    ("GET", "/summaries/{draft_summary_id}/edit", {FIELD: 404, COUNCIL: 404, LEAD: 200}),
+    ("POST", "/summaries/{draft_summary_id}/edit", {FIELD: 404, COUNCIL: 404, LEAD: 303}),
+    ("GET", "/summaries/{draft_summary_id}/preview", {FIELD: 404, COUNCIL: 404, LEAD: 200}),
+    ("POST", "/summaries/{draft_summary_id}/send", {FIELD: 404, COUNCIL: 404, LEAD: 303}),
+    ("POST", "/summaries/{draft_summary_id}/discard", {FIELD: 404, COUNCIL: 404, LEAD: 303}),
+    ("GET", "/summaries/{sent_summary_id}/progress", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/summaries/{sent_summary_id}/resume", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
     ("POST", "/logout", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
     # Council and tactics: the council user holds a seat and owns the launch plan's tactic.
     ("GET", "/council", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
@@ -89,6 +105,7 @@ MATRIX = [
 ]
 
 FORMS = {
+    "/summaries/{draft_summary_id}/edit": {"subject": "News", "audience": "field"},
     "/p/fy27-plan/edit": {"body": "# Plan\n\nEdited.\n", "summary": "edit", "base_revision": "2"},
     "/p/fy27-plan/preview": {"body": "preview", "base_revision": "2"},
     "/p/fy27-plan/restore": {"rev": "1"},
@@ -129,6 +146,11 @@ def world(app, people):
         owned = threads.suggest(people["lead"], deck, 1, 8, 18, "Slide one.", "Slide one, named.")
         ids |= {"member_id": member.id, "tactic_id": tactic.id, "owned_suggestion_id": owned.id}
         ids["unsubscribe_token"] = subscriptions.unsubscribe_token(people["field"].id)
+        draft = summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
+        sent = summaries.start_sending(
+            people["lead"], summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
+        )
+        ids |= {"draft_summary_id": draft.id, "sent_summary_id": sent.id}
     return {**people, "ids": ids}
 
 

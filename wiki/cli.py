@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from wiki.errors import WikiError
-from wiki.services import accounts, outbox
+from wiki.models import SummaryState, utcnow
+from wiki.services import accounts, outbox, summaries
 
 users = AppGroup("users", help="Create and manage accounts.")
 summary = AppGroup("summary", help="The council's summary email.")
@@ -110,6 +113,43 @@ def send_summary(summary_id: int) -> None:
     click.echo(f"sent {after.sent}, failed {after.failed}, waiting {after.remaining}")
     if after.failed or after.remaining:
         raise SystemExit(1)
+
+
+@summary.command("compose")
+@click.option("--days", type=click.IntRange(1, 366), default=None, help="The last N days (default: since the last).")
+@click.option("--by", "by_email", default=None, help="The lead the draft is from (default: the first active lead).")
+def compose_summary(days: int | None, by_email: str | None) -> None:
+    """Create a draft summary for a lead to edit, preview and send (for cron)."""
+    lead = _by_email(by_email) if by_email else summaries.first_lead()
+    if lead is None:
+        raise click.ClickException("There is no active marketing lead to compose the summary as; pass --by EMAIL.")
+    start, end = summaries.default_period()
+    if days is not None:
+        start = end - timedelta(days=days)
+    end = min(end, utcnow())
+    try:
+        draft = summaries.create_draft(lead, start, end)
+    except WikiError as error:
+        _fail(error)
+    content = summaries.gather(draft.period_start, draft.period_end)
+    click.echo(
+        f"Draft summary {draft.id} ({draft.period_start:%d %b} – {draft.period_end:%d %b %Y}): "
+        f"{len(content.changes)} published changes, {len(content.accepted)} accepted suggestions, "
+        f"{len(content.resolved)} resolved recommendations."
+    )
+    click.echo(f"Edit and send it at {current_app.config['SITE_URL']}/summaries/{draft.id}/edit")
+
+
+@summary.command("list")
+def list_summaries() -> None:
+    """Every summary, newest first, with how its sending went."""
+    for item in summaries.every_summary():
+        period = f"{item.period_start:%Y-%m-%d} – {item.period_end:%Y-%m-%d}"
+        line = f"{item.id:5}  {item.state.value:8} {period}  {item.subject}"
+        if item.state != SummaryState.DRAFT:
+            progress = outbox.progress(item.id)
+            line += f"  (sent {progress.sent}, failed {progress.failed}, waiting {progress.remaining})"
+        click.echo(line)
 
 
 @click.command("demo")

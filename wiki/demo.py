@@ -11,18 +11,22 @@ from wiki.extensions import db
 from wiki.models import (
     Approval,
     Decision,
+    DeliveryState,
     Feedback,
     Notification,
     NotificationKind,
     Page,
     Revision,
+    Summary,
+    SummaryDelivery,
+    SummaryState,
     Tactic,
     TacticReview,
     Thread,
     User,
     utcnow,
 )
-from wiki.services import accounts, council, feedback, pages, review, tactics, threads
+from wiki.services import accounts, council, feedback, pages, review, summaries, tactics, threads
 from wiki.services.pages import EditSubmission
 from wiki.services.tactics import TacticFields
 
@@ -250,7 +254,37 @@ def load() -> list[tuple[str, str, str]]:
     _discuss(users)
     _field_feedback(users)
     _spread_over_recent_weeks()
+    _past_summary(users[LEADS[0][0]])
     return _logins(field_emails)
+
+
+SUMMARY_INTRO = """The council's first two weeks on the FY27 plan. Thank you all: the plan now opens with
+DORA readiness in EMEA, the regional-banks segment includes credit unions, and slide 7 of the customer deck
+finally tells a real customer's story.
+
+Tell us what your customers say: every published page has a *Would you share this?* box at the bottom."""
+
+
+def _past_summary(lead: User) -> None:
+    """The summary the leads sent two weeks ago, so the archive isn't empty. It is marked delivered without
+    sending anything: loading the demo must not send mail."""
+    sent = utcnow() - timedelta(days=14)
+    draft = summaries.create_draft(lead, sent - timedelta(days=16), sent)
+    everything = set(summaries.gather(draft.period_start, draft.period_end).keys())
+    subject = "FY27 plan: what the council changed in its first two weeks"
+    summaries.update_draft(lead, draft, subject, SUMMARY_INTRO, everything, list(summaries.AUDIENCES))
+    summary = summaries.start_sending(lead, draft)
+    db.session.execute(
+        update(SummaryDelivery)
+        .where(SummaryDelivery.summary_id == summary.id)
+        .values(state=DeliveryState.SENT, attempts=1, sent_at=sent)
+    )
+    db.session.execute(
+        update(Summary)
+        .where(Summary.id == summary.id)
+        .values(state=SummaryState.SENT, sent_at=sent, finished_at=sent, created_at=sent - timedelta(hours=2))
+    )
+    db.session.commit()
 
 
 # (page, commenter, quoted passage or None for the whole page, comment, who resolves it or None)

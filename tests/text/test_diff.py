@@ -71,3 +71,21 @@ def test_diff_of_two_100_kb_texts_is_fast():
     chunks = word_diff(old, "\n".join(lines))
     assert time.perf_counter() - started < 1.0
     assert stats(chunks).inserted_words == 10
+
+
+def test_excerpt_keeps_the_changes_with_a_little_context_and_stays_short():
+    from wiki.text.diff import excerpt
+
+    old = "Intro. " * 50 + "Banks first." + " Outro." * 50
+    new = "Intro. " * 50 + "Banks and insurers first." + " Outro." * 50
+    short = excerpt(word_diff(old, new), max_chars=200, context=30)
+    assert any(c.op == "insert" and "insurers" in c.text for c in short)
+    assert sum(len(c.text) for c in short) <= 200 + 2
+    assert short[0].text.startswith("…")
+
+
+def test_excerpt_of_a_long_insertion_is_cut_at_the_limit():
+    from wiki.text.diff import excerpt
+
+    short = excerpt(word_diff("", "word " * 500), max_chars=100)
+    assert len(short) == 1 and short[0].op == "insert" and len(short[0].text) == 101 and short[0].text.endswith("…")

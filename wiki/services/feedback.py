@@ -16,7 +16,6 @@ from wiki.errors import BadInput, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
     Feedback,
-    Notification,
     NotificationKind,
     Page,
     Role,
@@ -25,6 +24,7 @@ from wiki.models import (
     tactic_pages,
     utcnow,
 )
+from wiki.services import inbox
 from wiki.services.permissions import can_give_feedback, can_see_page, is_lead, is_signed_in, is_staff
 from wiki.services.tactics import page_owners
 
@@ -188,19 +188,9 @@ def give_feedback(user: User, page: Page, would_share: bool | None, note: str) -
 
 
 def _notify(session, actor: User, page: Page, text: str) -> None:
-    """The owners of the tactics covering the page and every active lead, once each."""
+    """The owners of the tactics covering the page and every active lead."""
     leads = session.execute(select(User.id).where(User.role == Role.LEAD, User.active.is_(True))).scalars()
-    for user_id in (set(page_owners(page).user_ids) | set(leads)) - {actor.id}:
-        session.add(
-            Notification(
-                user_id=user_id,
-                kind=NotificationKind.FEEDBACK,
-                actor_id=actor.id,
-                page_id=page.id,
-                text=text,
-                created_at=utcnow(),
-            )
-        )
+    inbox.notify(session, set(page_owners(page).user_ids) | set(leads), NotificationKind.FEEDBACK, actor, page, text)
 
 
 # Reading ------------------------------------------------------------------------------------------

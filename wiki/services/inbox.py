@@ -6,7 +6,26 @@ from sqlalchemy import func, select, update
 
 from wiki.db import write_transaction
 from wiki.extensions import db
-from wiki.models import Notification, User, utcnow
+from wiki.models import Notification, NotificationKind, Page, Thread, User, utcnow
+
+
+def notify(
+    session, user_ids, kind: NotificationKind, actor: User, page: Page, text: str, thread: Thread | None = None
+) -> None:
+    """The one way something lands in people's inboxes: once each, never to whoever did it, in the caller's
+    transaction (so a notice exists exactly when what it announces does)."""
+    for user_id in {uid for uid in user_ids if uid and uid != actor.id}:
+        session.add(
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                actor_id=actor.id,
+                page_id=page.id,
+                thread_id=thread.id if thread is not None else None,
+                text=text if len(text) <= 300 else text[:299] + "…",
+                created_at=utcnow(),
+            )
+        )
 
 
 def unread_count(user: User) -> int:

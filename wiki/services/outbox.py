@@ -99,6 +99,16 @@ def _sendable(summary: Summary | None, summary_id: int) -> Summary:
     return summary
 
 
+def _recipients(audience: list[str] | None):
+    """Who receives a summary: every active user with the email on, in one of the chosen roles."""
+    roles = [role for role in Role if role.value in (audience or [])]
+    return User.active.is_(True), User.summary_emails.is_(True), User.role.in_(roles)
+
+
+def recipient_count(summary: Summary) -> int:
+    return db.session.execute(select(func.count()).select_from(User).where(*_recipients(summary.audience))).scalar_one()
+
+
 def queue(summary_id: int, *, actor: User | None = None) -> int:
     """One delivery per recipient: every active, subscribed user whose role is in the summary's audience.
 
@@ -114,16 +124,10 @@ def queue(summary_id: int, *, actor: User | None = None) -> int:
         ).scalar_one_or_none()
         if _sendable(summary, summary_id).state != SummaryState.SENDING:
             return 0
-        audience = [role for role in Role if role.value in (summary.audience or [])]
         already = select(Delivery.user_id).where(Delivery.summary_id == summary_id)
         people = session.execute(
             select(User.id, User.email, User.name)
-            .where(
-                User.active.is_(True),
-                User.summary_emails.is_(True),
-                User.role.in_(audience),
-                User.id.not_in(already),
-            )
+            .where(*_recipients(summary.audience), User.id.not_in(already))
             .order_by(User.id)
         ).all()
         now = utcnow()

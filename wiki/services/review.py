@@ -20,7 +20,6 @@ from wiki.extensions import db
 from wiki.models import (
     Approval,
     Decision,
-    Notification,
     NotificationKind,
     Page,
     Revision,
@@ -29,6 +28,7 @@ from wiki.models import (
     User,
     utcnow,
 )
+from wiki.services import inbox
 from wiki.services.pages import lock_page_and_revision
 from wiki.services.permissions import can_publish, can_read_drafts
 from wiki.text.attribution import Attributed, attribute
@@ -262,13 +262,14 @@ def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
     with write_transaction() as session:
         page, revision = lock_page_and_revision(session, page, number)
         published = page.published
-        if published is not None and published.number >= revision.number:
-            if published.number == revision.number:
-                raise Conflict(f"Revision {number} of “{page.title}” is already published.")
+        if published is not None and published.number > revision.number:
             raise Conflict(
                 f"Revision {published.number} of “{page.title}”, which is newer, is already published. To bring "
                 f"back revision {number}, restore it from the history and approve the restored version."
             )
+        # A second lead approving what is already published (say, both pressed at once) is recorded as
+        # their decision too; the published state doesn't change.
+        already = published is not None and published.id == revision.id
         _check_second_approver(session, user, page, revision)
         notified = _authors_since(session, page, revision.number)
         session.add(
@@ -281,9 +282,12 @@ def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
                 created_at=utcnow(),
             )
         )
-        page.published_revision_id = revision.id
-        page.published = revision
-        _notify(session, notified, user, page, f"{user.name} published revision {revision.number} of “{page.title}”")
+        if not already:
+            page.published_revision_id = revision.id
+            page.published = revision
+            _notify(
+                session, notified, user, page, f"{user.name} published revision {revision.number} of “{page.title}”"
+            )
     return revision
 
 
@@ -314,18 +318,7 @@ def request_changes(user: User, page: Page, number: int, note: str) -> Approval:
 
 
 def _notify(session, user_ids, actor: User, page: Page, text: str) -> None:
-    for user_id in user_ids:
-        if user_id != actor.id:
-            session.add(
-                Notification(
-                    user_id=user_id,
-                    kind=NotificationKind.REVIEW,
-                    actor_id=actor.id,
-                    page_id=page.id,
-                    text=text[:300],
-                    created_at=utcnow(),
-                )
-            )
+    inbox.notify(session, user_ids, NotificationKind.REVIEW, actor, page, text)
 
 
 def decisions_for(user: User, page: Page) -> dict[int, list[Approval]]:

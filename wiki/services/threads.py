@@ -14,7 +14,6 @@ from wiki.extensions import db
 from wiki.models import (
     AnchorState,
     Comment,
-    Notification,
     NotificationKind,
     Page,
     Revision,
@@ -25,7 +24,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import pages
+from wiki.services import inbox, pages
 from wiki.services.anchoring import anchor_of, apply_anchor
 from wiki.services.pages import append_revision, check_text
 from wiki.services.permissions import can_change_comment, can_decide_suggestion, can_discuss, is_staff
@@ -418,18 +417,7 @@ def refresh(user: User, thread: Thread, replacement: str) -> Thread:
 
 
 def _notify(session, user_ids, kind: NotificationKind, actor: User, page: Page, thread: Thread, text: str) -> None:
-    for user_id in {uid for uid in user_ids if uid and uid != actor.id}:
-        session.add(
-            Notification(
-                user_id=user_id,
-                kind=kind,
-                actor_id=actor.id,
-                page_id=page.id,
-                thread_id=thread.id,
-                text=text[:300],
-                created_at=utcnow(),
-            )
-        )
+    inbox.notify(session, user_ids, kind, actor, page, text, thread)
 
 
 def mentioned_users(session, text: str) -> list[User]:

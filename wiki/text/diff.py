@@ -179,3 +179,31 @@ def stats(chunks: list[Chunk]) -> DiffStats:
     inserted = sum(len(_WORD.findall(c.text)) for c in chunks if c.op == "insert")
     deleted = sum(len(_WORD.findall(c.text)) for c in chunks if c.op == "delete")
     return DiffStats(inserted_words=inserted, deleted_words=deleted)
+
+
+def excerpt(chunks: list[Chunk], max_chars: int = 600, context: int = 60) -> list[Chunk]:
+    """The first changes of a diff with a little unchanged text around them, at most about `max_chars`
+    long — a taste of what changed, for a summary email. Cut context is marked with an ellipsis."""
+    out: list[Chunk] = []
+    used = 0
+    last = len(chunks) - 1
+    for index, chunk in enumerate(chunks):
+        if used >= max_chars:
+            break
+        if chunk.op != "equal":
+            text = chunk.text if used + len(chunk.text) <= max_chars else chunk.text[: max_chars - used] + "…"
+            out.append(Chunk(chunk.op, text))
+            used += len(text)
+            continue
+        before = index > 0 and chunks[index - 1].op != "equal"
+        after = index < last and chunks[index + 1].op != "equal"
+        if before and after and len(chunk.text) <= 2 * context:
+            text = chunk.text
+        else:
+            tail = "…" + chunk.text[-context:].lstrip() if len(chunk.text) > context else chunk.text
+            head = chunk.text[:context].rstrip() + "…" if len(chunk.text) > context else chunk.text
+            text = (head if before else "") + (" " if before and after else "") + (tail if after else "")
+        if text:
+            out.append(Chunk("equal", text))
+            used += len(text)
+    return out

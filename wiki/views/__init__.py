@@ -8,9 +8,9 @@ from wiki.errors import BadInput
 
 
 def register_blueprints(app: Flask) -> None:
-    from wiki.views import admin, auth, council, email, feedback, main, pages, review, threads
+    from wiki.views import admin, auth, council, email, feedback, main, pages, review, summaries, threads
 
-    for module in (auth, main, pages, threads, review, council, admin, feedback, email):
+    for module in (auth, main, pages, threads, review, council, summaries, admin, feedback, email):
         app.register_blueprint(module.bp)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from wiki.models import User, utcnow
-from wiki.services import activity, feedback, pages, review, tactics
+from wiki.services import activity, feedback, pages, review, summaries, tactics
 from wiki.services import changes as changelog
 from wiki.services.permissions import is_lead, is_staff
 from wiki.views.charts import contribution_chart
@@ -18,6 +18,8 @@ def dashboard_context(user: User) -> dict:
         "grouped": pages.list_pages(user),
         "recent": changelog.recent_changes(user, changelog.Filters(), 1, per_page=8).changes,
     }
+    if not is_staff(user):
+        context["latest_summary"] = summaries.latest_sent(user)
     if is_staff(user):
         context["statuses"] = review.statuses([page for rows in context["grouped"].values() for page, _ in rows])
         context["my_tactics"] = tactics.tactic_for_owner(user, user)

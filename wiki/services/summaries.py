@@ -1,0 +1,516 @@
+"""The summary email: what the council changed in a period and who did it, composed, edited, frozen, sent.
+
+A lead composes a draft for a period; the app gathers the published changes, the accepted suggestions and
+resolved recommendations (credited by name and region), each tactic's status and the field's feedback.
+The lead writes an intro, leaves items out, previews the exact email, and sends: the email is then frozen
+(every recipient and the archive read the same text) and handed to the outbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import css_inline
+from flask import current_app, render_template, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from wiki.db import write_transaction
+from wiki.errors import BadInput, Conflict, NotFound, require
+from wiki.extensions import db
+from wiki.mail import UNSUBSCRIBE_MARKER
+from wiki.models import (
+    Approval,
+    CouncilMember,
+    Decision,
+    Page,
+    Revision,
+    Role,
+    Summary,
+    SummaryState,
+    Tactic,
+    TacticStatus,
+    Thread,
+    ThreadKind,
+    ThreadState,
+    User,
+    utcnow,
+)
+from wiki.services import feedback, outbox, tactics
+from wiki.services.permissions import can_publish, is_signed_in
+from wiki.text.diff import Chunk, excerpt, word_diff
+from wiki.text.render import render
+
+MAX_INTRO = 20_000
+MAX_SUBJECT = 200
+MAX_PERIOD_DAYS = 366
+AUDIENCES = (Role.FIELD.value, Role.COUNCIL.value, Role.LEAD.value)
+# The archive shows the email's content without its envelope (html, head, outer table).
+CONTENT_START, CONTENT_END = "<!--summary-content-->", "<!--/summary-content-->"
+
+
+@dataclass(frozen=True)
+class PageChange:
+    key: str
+    page: Page
+    revision: Revision
+    previous: Revision | None
+    summaries: list[str]
+    authors: list[User]
+    approved_by: User
+    excerpt: list[Chunk]
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A council member's contribution that made it into the plan: an accepted suggestion or a resolved
+    recommendation."""
+
+    key: str
+    person: User
+    region: str
+    page: Page
+    text: str
+    decided_by: User | None
+
+
+@dataclass(frozen=True)
+class Contributor:
+    person: User
+    region: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TacticLine:
+    tactic: Tactic
+    due_in: int | None  # days until the next review, negative when overdue; None unless active
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_in is not None and self.due_in < 0
+
+
+@dataclass
+class Content:
+    start: datetime
+    end: datetime
+    changes: list[PageChange] = field(default_factory=list)
+    accepted: list[Credit] = field(default_factory=list)
+    resolved: list[Credit] = field(default_factory=list)
+    tactics: list[TacticLine] = field(default_factory=list)
+    feedback: object = None
+    quotes: list = field(default_factory=list)
+    thanks: list[Contributor] = field(default_factory=list)
+    seats: dict[int, str] = field(default_factory=dict)
+
+    def keys(self) -> list[str]:
+        items = [*self.changes, *self.accepted, *self.resolved]
+        return [item.key for item in items] + [quote_key(quote) for quote in self.quotes]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.changes or self.accepted or self.resolved or self.quotes)
+
+
+def quote_key(quote: feedback.Quote) -> str:
+    """Quotes are plain values; who said it on which page and when names one answer."""
+    digest = hashlib.sha256(f"{quote.page_slug}|{quote.author}|{quote.created_at.isoformat()}".encode()).hexdigest()
+    return f"quote:{digest[:16]}"
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def archive(user: User) -> list[Summary]:
+    """Every summary that went out (or is going out), newest first; leads also see their drafts."""
+    require(is_signed_in(user), "Sign in to read the summaries.")
+    states = [SummaryState.SENDING, SummaryState.SENT]
+    if can_publish(user):
+        states.append(SummaryState.DRAFT)
+    return list(
+        db.session.execute(
+            select(Summary)
+            .where(Summary.state.in_(states))
+            .order_by(Summary.sent_at.desc().nulls_first(), Summary.id.desc())
+        ).scalars()
+    )
+
+
+def latest_sent(user: User) -> Summary | None:
+    require(is_signed_in(user), "Sign in to read the summaries.")
+    return db.session.execute(
+        select(Summary).where(Summary.state != SummaryState.DRAFT).order_by(Summary.sent_at.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def get_summary(user: User, summary_id: int) -> Summary:
+    """A sent summary for anyone signed in; a draft only for the leads (to everyone else it doesn't exist)."""
+    require(is_signed_in(user), "Sign in to read the summaries.")
+    summary = db.session.get(Summary, summary_id)
+    if summary is None or (summary.state == SummaryState.DRAFT and not can_publish(user)):
+        raise NotFound("There is no such summary.")
+    return summary
+
+
+def frozen_content(html: str, unsubscribe_url: str) -> str:
+    """The email's content without its envelope, as the browser shows it."""
+    start, end = html.find(CONTENT_START), html.find(CONTENT_END)
+    if start != -1 and end != -1:
+        html = html[start + len(CONTENT_START) : end]
+    return html.replace(UNSUBSCRIBE_MARKER, unsubscribe_url)
+
+
+def archived_content(summary: Summary, unsubscribe_url: str) -> str:
+    """The summary exactly as it was sent, for the archive."""
+    return frozen_content(summary.html_body or "", unsubscribe_url)
+
+
+def require_lead(user: User) -> None:
+    require(can_publish(user), "Only marketing leads compose and send the summary.")
+
+
+def every_summary() -> list[Summary]:
+    """For the command line, which has no user: drafts included."""
+    return list(db.session.execute(select(Summary).order_by(Summary.id.desc())).scalars())
+
+
+def first_lead() -> User | None:
+    """Who a draft made by cron is from, when nobody is named."""
+    return db.session.execute(
+        select(User).where(User.role == Role.LEAD, User.active.is_(True)).order_by(User.id).limit(1)
+    ).scalar_one_or_none()
+
+
+# Composing ----------------------------------------------------------------------------------------
+
+
+def default_period(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Since the last summary that went out, or the last SUMMARY_PERIOD_DAYS days."""
+    now = now or utcnow()
+    last_end = db.session.execute(
+        select(func.max(Summary.period_end)).where(Summary.state != SummaryState.DRAFT)
+    ).scalar_one_or_none()
+    if last_end is not None and last_end.tzinfo is None:
+        last_end = last_end.replace(tzinfo=now.tzinfo)
+    if last_end is None or last_end >= now:
+        last_end = now - timedelta(days=current_app.config["SUMMARY_PERIOD_DAYS"])
+    return last_end, now
+
+
+def _check_period(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise BadInput("The period must end after it starts.")
+    if end - start > timedelta(days=MAX_PERIOD_DAYS):
+        raise BadInput(f"A summary covers at most {MAX_PERIOD_DAYS} days.")
+
+
+def create_draft(user: User, start: datetime, end: datetime) -> Summary:
+    require(can_publish(user), "Only marketing leads compose the summary.")
+    _check_period(start, end)
+    with write_transaction() as session:
+        summary = Summary(
+            subject=f"What the council changed, {start:%d %b} – {end:%d %b %Y}",
+            period_start=start,
+            period_end=end,
+            intro="",
+            dropped=[],
+            audience=list(AUDIENCES),
+            created_by_id=user.id,
+            created_at=utcnow(),
+        )
+        session.add(summary)
+    return summary
+
+
+def update_draft(
+    user: User, summary: Summary, subject: str, intro: str, kept: set[str], audience: list[str]
+) -> Summary:
+    """Save the lead's edits. `kept` are the keys of the gathered items still ticked."""
+    require(can_publish(user), "Only marketing leads edit the summary.")
+    subject = " ".join((subject or "").split())
+    intro = (intro or "").replace("\r\n", "\n").strip()
+    if not subject:
+        raise BadInput("Give the email a subject.")
+    if len(subject) > MAX_SUBJECT:
+        raise BadInput(f"The subject can be at most {MAX_SUBJECT} characters.")
+    if len(intro) > MAX_INTRO:
+        raise BadInput(f"The introduction can be at most {MAX_INTRO} characters.")
+    if "\x00" in intro:
+        raise BadInput("The introduction contains NUL characters, which can't be stored.")
+    unknown = set(audience) - set(AUDIENCES)
+    if unknown or not audience:
+        raise BadInput("Send it to at least one of: field reps, the council, the marketing leads.")
+    with write_transaction() as session:
+        summary = _locked_draft(session, summary)
+        summary.subject = subject
+        summary.intro = intro
+        summary.audience = [role for role in AUDIENCES if role in audience]
+        summary.dropped = sorted(set(gather(summary.period_start, summary.period_end).keys()) - kept)
+    return summary
+
+
+def discard_draft(user: User, summary: Summary) -> None:
+    require(can_publish(user), "Only marketing leads discard drafts.")
+    with write_transaction() as session:
+        session.delete(_locked_draft(session, summary))
+
+
+def _locked_draft(session, summary: Summary) -> Summary:
+    summary = session.execute(select(Summary).where(Summary.id == summary.id).with_for_update()).scalar_one()
+    if summary.state != SummaryState.DRAFT:
+        raise Conflict("This summary has been sent; it can't be changed any more.")
+    return summary
+
+
+def _region(person: User, seats: dict[int, str]) -> str:
+    return seats.get(person.id) or person.region or ""
+
+
+def gather(start: datetime, end: datetime) -> Content:
+    """Everything the period brought that the field may read: published changes and the credits behind them."""
+    content = Content(start=start, end=end)
+    content.seats = seats = dict(
+        db.session.execute(
+            select(CouncilMember.user_id, CouncilMember.represents).where(CouncilMember.left_at.is_(None))
+        ).all()
+    )
+    content.changes = _published_changes(start, end)
+    content.accepted = _accepted_suggestions(start, end, seats)
+    content.resolved = _resolved_recommendations(start, end, seats)
+    content.tactics = _tactic_lines(end)
+    numbers = feedback.feedback_in_period(start, end)
+    content.feedback = numbers
+    content.quotes = list(numbers.quotes)
+    content.thanks = _thanks(content, seats)
+    return content
+
+
+def _published_changes(start: datetime, end: datetime) -> list[PageChange]:
+    """Per page, what the field reads now that it didn't before the period: the newest approval in the
+    period against the one before it."""
+    approvals = db.session.execute(
+        select(Approval)
+        .where(Approval.decision == Decision.APPROVED, Approval.created_at >= start, Approval.created_at < end)
+        .options(selectinload(Approval.revision), selectinload(Approval.decided_by))
+        .order_by(Approval.created_at, Approval.id)
+    ).scalars()
+    newest: dict[int, Approval] = {}
+    for approval in approvals:
+        newest[approval.page_id] = approval
+    changes = []
+    for page_id, approval in newest.items():
+        page = db.session.get(Page, page_id)
+        previous = db.session.execute(
+            select(Revision)
+            .join(Approval, Approval.revision_id == Revision.id)
+            .where(
+                Approval.page_id == page_id,
+                Approval.decision == Decision.APPROVED,
+                Approval.created_at < start,
+                Revision.number < approval.revision.number,
+            )
+            .order_by(Revision.number.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        after = previous.number if previous else 0
+        revisions = list(
+            db.session.execute(
+                select(Revision)
+                .where(
+                    Revision.page_id == page_id, Revision.number > after, Revision.number <= approval.revision.number
+                )
+                .order_by(Revision.number)
+            ).scalars()
+        )
+        bodies = dict(
+            db.session.execute(
+                select(Revision.id, Revision.body).where(
+                    Revision.id.in_([approval.revision_id] + ([previous.id] if previous else []))
+                )
+            ).all()
+        )
+        chunks = word_diff(bodies[previous.id] if previous else "", bodies[approval.revision_id])
+        authors: dict[int, User] = {}
+        for revision in revisions:
+            authors.setdefault(revision.author_id, revision.author)
+        changes.append(
+            PageChange(
+                key=f"page:{page_id}",
+                page=page,
+                revision=approval.revision,
+                previous=previous,
+                summaries=[r.summary for r in revisions if r.summary],
+                authors=list(authors.values()),
+                approved_by=approval.decided_by,
+                # A page's first publication is all new text; its title and summaries say enough.
+                excerpt=excerpt(chunks, max_chars=500) if previous else [],
+            )
+        )
+    return sorted(changes, key=lambda change: change.page.title.lower())
+
+
+def _accepted_suggestions(start: datetime, end: datetime, seats: dict[int, str]) -> list[Credit]:
+    """Accepted suggestions whose revision the field can read by now (a draft's text never goes out)."""
+    rows = db.session.execute(
+        select(Thread)
+        .join(Page, Page.id == Thread.page_id)
+        .where(
+            Page.published_revision_id.isnot(None),
+            Thread.kind == ThreadKind.SUGGESTION,
+            Thread.state == ThreadState.ACCEPTED,
+            Thread.decided_at >= start,
+            Thread.decided_at < end,
+        )
+        .options(selectinload(Thread.author), selectinload(Thread.decided_by), selectinload(Thread.page))
+        .order_by(Thread.decided_at)
+    ).scalars()
+    credits = []
+    for thread in rows:
+        published = thread.page.published
+        if published is None or thread.applied_revision is None or thread.applied_revision.number > published.number:
+            continue
+        credits.append(
+            Credit(
+                key=f"suggestion:{thread.id}",
+                person=thread.author,
+                region=_region(thread.author, seats),
+                page=thread.page,
+                text=_short(thread.replacement or ""),
+                decided_by=thread.decided_by,
+            )
+        )
+    return credits
+
+
+def _resolved_recommendations(start: datetime, end: datetime, seats: dict[int, str]) -> list[Credit]:
+    """Comment threads resolved in the period on pages the field can read, credited to who raised them."""
+    rows = db.session.execute(
+        select(Thread)
+        .join(Page, Page.id == Thread.page_id)
+        .where(
+            Thread.kind == ThreadKind.COMMENT,
+            Thread.state == ThreadState.RESOLVED,
+            Thread.decided_at >= start,
+            Thread.decided_at < end,
+            Page.published_revision_id.isnot(None),
+        )
+        .options(selectinload(Thread.author), selectinload(Thread.decided_by), selectinload(Thread.comments))
+        .order_by(Thread.decided_at)
+    ).scalars()
+    credits = []
+    for thread in rows:
+        first = next((c for c in thread.comments if c.deleted_at is None), None)
+        if first is None:
+            continue
+        credits.append(
+            Credit(
+                key=f"thread:{thread.id}",
+                person=thread.author,
+                region=_region(thread.author, seats),
+                page=thread.page,
+                text=_short(first.body),
+                decided_by=thread.decided_by,
+            )
+        )
+    return credits
+
+
+def _tactic_lines(now: datetime) -> list[TacticLine]:
+    """Every tactic of the published plans, with its owner and whether its review is on time."""
+    rows = db.session.execute(
+        select(Tactic)
+        .join(Page, Page.id == Tactic.plan_id)
+        .where(Page.published_revision_id.isnot(None))
+        .options(selectinload(Tactic.owner), selectinload(Tactic.plan))
+        .order_by(func.lower(Page.title), Tactic.name)
+    ).scalars()
+    return [
+        TacticLine(t, tactics.due_in_days(t, now) if t.status == TacticStatus.ACTIVE else None) for t in rows
+    ]
+
+
+def _short(text: str, limit: int = 280) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _thanks(content: Content, seats: dict[int, str]) -> list[Contributor]:
+    """Everyone on the council whose work is in this summary, most contributions first."""
+    counts: dict[int, list] = {}
+    for change in content.changes:
+        for author in change.authors:
+            counts.setdefault(author.id, [author, 0])[1] += 1
+    for credit in [*content.accepted, *content.resolved]:
+        counts.setdefault(credit.person.id, [credit.person, 0])[1] += 1
+    people = [
+        Contributor(person, _region(person, seats), count)
+        for person, count in counts.values()
+        if person.role == Role.COUNCIL or person.id in seats
+    ]
+    return sorted(people, key=lambda c: (-c.count, c.person.name))
+
+
+def content_of(summary: Summary) -> Content:
+    """The gathered items minus those the lead left out."""
+    content = gather(summary.period_start, summary.period_end)
+    dropped = set(summary.dropped or [])
+    content.changes = [c for c in content.changes if c.key not in dropped]
+    content.accepted = [c for c in content.accepted if c.key not in dropped]
+    content.resolved = [c for c in content.resolved if c.key not in dropped]
+    content.quotes = [q for q in content.quotes if quote_key(q) not in dropped]
+    content.thanks = _thanks(content, content.seats)
+    return content
+
+
+# The email ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    html: str
+    text: str
+
+
+def render_email(summary: Summary, content: Content | None = None) -> Email:
+    """The exact email (HTML with the CSS inlined, and the plain-text part), with the unsubscribe marker.
+
+    Rendered as if requested at SITE_URL, so every link is absolute and right for the reader's mail client,
+    whether a lead pressed send or cron ran the command."""
+    content = content or content_of(summary)
+    site = current_app.config["SITE_URL"]
+    with current_app.test_request_context(base_url=site):
+        context = {
+            "summary": summary,
+            "content": content,
+            "intro_html": render(summary.intro).html if summary.intro else "",
+            "browser_url": url_for("summaries.show", summary_id=summary.id, _external=True),
+            "unsubscribe_url": UNSUBSCRIBE_MARKER,
+            "site_name": current_app.config["SITE_NAME"],
+            "absolute": lambda endpoint, **values: url_for(endpoint, _external=True, **values),
+        }
+        html = css_inline.inline(render_template("email/summary.html", **context))
+        text = render_template("email/summary.txt", **context)
+    return Email(subject=summary.subject, html=html, text=text)
+
+
+def recipients_count(summary: Summary) -> int:
+    return outbox.recipient_count(summary)
+
+
+def start_sending(user: User, summary: Summary) -> Summary:
+    """Freeze the email and queue one delivery per recipient. Sending itself is the outbox's job."""
+    require(can_publish(user), "Only marketing leads send the summary.")
+    with write_transaction() as session:
+        summary = _locked_draft(session, summary)
+        email = render_email(summary)
+        summary.html_body, summary.text_body = email.html, email.text
+        summary.state = SummaryState.SENDING
+        summary.sent_by_id = user.id
+        summary.sent_at = utcnow()
+    outbox.queue(summary.id, actor=user)
+    return summary
+

@@ -1,0 +1,167 @@
+"""The summary emails: the archive everyone reads, and the leads' compose → edit → preview → send."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from wiki.errors import BadInput
+from wiki.forms import ActionForm
+from wiki.mail import UNSUBSCRIBE_MARKER
+from wiki.models import SummaryState, utcnow
+from wiki.services import outbox, summaries
+from wiki.services.permissions import can_publish
+from wiki.web import page_or_fragment
+
+bp = Blueprint("summaries", __name__, url_prefix="/summaries")
+
+# The email's HTML carries its CSS inline (that's what mail clients read); only these two pages show it.
+EMAIL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _with_email_styles(body: str, status: int = 200):
+    return body, status, {"Content-Security-Policy": EMAIL_CSP}
+
+
+def _date(name: str, default: date) -> date:
+    raw = (request.values.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(f"“{name}” must be a date like 2026-11-26, not “{raw[:20]}”.") from None
+
+
+@bp.get("")
+@login_required
+def index():
+    return render_template("summaries/index.html", summaries=summaries.archive(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    start, end = summaries.default_period()
+    if request.method == "GET":
+        summaries.require_lead(current_user)
+        return render_template("summaries/new.html", start=start.date(), end=end.date(), form=ActionForm())
+    first = _date("start", start.date())
+    last = _date("end", end.date())
+    begins = datetime.combine(first, time.min, tzinfo=UTC)
+    ends = min(datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC), utcnow())
+    summary = summaries.create_draft(current_user, begins, ends)
+    return redirect(url_for("summaries.edit", summary_id=summary.id), code=303)
+
+
+@bp.get("/<int:summary_id>")
+@login_required
+def show(summary_id: int):
+    summary = summaries.get_summary(current_user, summary_id)
+    if summary.state == SummaryState.DRAFT:
+        return redirect(url_for("summaries.edit", summary_id=summary.id))
+    body = Markup(summaries.archived_content(summary, url_for("email.preferences")))
+    progress = outbox.progress(summary.id, actor=current_user) if can_publish(current_user) else None
+    html = render_template(
+        "summaries/show.html", summary=summary, body=body, progress=progress, form=ActionForm()
+    )
+    return _with_email_styles(html)
+
+
+@bp.route("/<int:summary_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(summary_id: int):
+    summary = summaries.get_summary(current_user, summary_id)
+    summaries.require_lead(current_user)
+    if summary.state != SummaryState.DRAFT:
+        return redirect(url_for("summaries.show", summary_id=summary.id), code=303)
+    if request.method == "POST":
+        summaries.update_draft(
+            current_user,
+            summary,
+            request.form.get("subject", ""),
+            request.form.get("intro", ""),
+            set(request.form.getlist("keep")),
+            request.form.getlist("audience"),
+        )
+        if request.form.get("then") == "preview":
+            return redirect(url_for("summaries.preview", summary_id=summary.id), code=303)
+        flash("Draft saved.", "success")
+        return redirect(url_for("summaries.edit", summary_id=summary.id), code=303)
+    return render_template(
+        "summaries/edit.html",
+        summary=summary,
+        content=summaries.gather(summary.period_start, summary.period_end),
+        dropped=set(summary.dropped or []),
+        recipients=summaries.recipients_count(summary),
+        audiences=summaries.AUDIENCES,
+        quote_key=summaries.quote_key,
+        form=ActionForm(),
+    )
+
+
+@bp.get("/<int:summary_id>/preview")
+@login_required
+def preview(summary_id: int):
+    summary = summaries.get_summary(current_user, summary_id)
+    summaries.require_lead(current_user)
+    email = summaries.render_email(summary)
+    sample = url_for("email.preferences", _external=False)
+    html = render_template(
+        "summaries/preview.html",
+        summary=summary,
+        email=email,
+        body=Markup(summaries.frozen_content(email.html, sample)),
+        text=email.text.replace(UNSUBSCRIBE_MARKER, current_app.config["SITE_URL"] + sample),
+        recipients=summaries.recipients_count(summary),
+        form=ActionForm(),
+    )
+    return _with_email_styles(html)
+
+
+@bp.post("/<int:summary_id>/send")
+@login_required
+def send(summary_id: int):
+    summary = summaries.start_sending(current_user, summaries.get_summary(current_user, summary_id))
+    outbox.start_background(current_app._get_current_object(), summary.id)
+    flash("Sending has started; this page shows how far it got.", "success")
+    return redirect(url_for("summaries.show", summary_id=summary.id), code=303)
+
+
+@bp.post("/<int:summary_id>/resume")
+@login_required
+def resume(summary_id: int):
+    summary = summaries.get_summary(current_user, summary_id)
+    summaries.require_lead(current_user)
+    outbox.start_background(current_app._get_current_object(), summary.id, retry_now=True)
+    flash("Sending resumed.", "success")
+    return redirect(url_for("summaries.show", summary_id=summary.id), code=303)
+
+
+@bp.get("/<int:summary_id>/progress")
+@login_required
+def progress(summary_id: int):
+    summary = summaries.get_summary(current_user, summary_id)
+    summaries.require_lead(current_user)
+    return page_or_fragment(
+        "summaries/progress.html",
+        "summaries/_progress.html",
+        summary=summary,
+        progress=outbox.progress(summary.id, actor=current_user),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/<int:summary_id>/discard")
+@login_required
+def discard(summary_id: int):
+    summaries.discard_draft(current_user, summaries.get_summary(current_user, summary_id))
+    flash("Draft discarded.", "info")
+    return redirect(url_for("summaries.index"), code=303)
+
