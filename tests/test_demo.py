@@ -78,3 +78,10 @@ def test_demo_archive_holds_a_sent_summary_crediting_the_council(app, browser):
     link = archive.split('href="/summaries/')[1].split('"')[0]
     summary = reader.get(f"/summaries/{link}").get_data(as_text=True)
     assert "Thanks to" in summary and "DORA" in summary
+
+
+def test_every_demo_address_can_receive_the_summary_email(app):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        emails = db.session.execute(select(User.email)).scalars().all()
+    assert all(email.isascii() for email in emails), [email for email in emails if not email.isascii()]

@@ -208,3 +208,15 @@ def test_cron_composes_a_draft_and_lists_every_summary(app, people):
 def test_compose_without_any_lead_says_how_to_name_one(app):
     result = app.test_cli_runner().invoke(args=["summary", "compose"])
     assert result.exit_code != 0 and "--by EMAIL" in result.output
+
+
+def test_a_would_not_share_answer_is_counted_and_quoted_in_the_next_summary(app, people, as_lead):
+    from tests.factories import make_feedback
+
+    council_period(app, people)
+    with app.app_context():
+        make_feedback(people["field"], pages.get_page("fy27-plan"), False, "Clients found the segment list generic.")
+    summary_id = compose(as_lead)
+    preview = as_lead.get(f"/summaries/{summary_id}/preview").get_data(as_text=True)
+    assert "1 answer from the field" in preview and "would not" in preview
+    assert "Clients found the segment list generic." in preview and "Finn Field" in preview

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
@@ -216,7 +217,9 @@ def _logins(field_emails: list[str]) -> list[tuple[str, str, str]]:
 
 
 def _field_email(name: str) -> str:
-    return name.lower().replace("'", "").replace(" ", ".") + "@example.com"
+    # Plain ASCII, as most mail servers want local parts: "Rosa Jiménez" → rosa.jimenez@example.com.
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return plain.lower().replace("'", "").replace(" ", ".") + "@example.com"
 
 
 def existing_logins() -> list[tuple[str, str, str]]:
