@@ -106,3 +106,15 @@ def test_arbitrary_edit_forms_never_cause_a_server_error(as_council, slug, body,
     for url in (f"/p/{slug}/edit", f"/p/{slug}/preview"):
         response = as_council.post(url, data)
         assert response.status_code < 500, (url, data, response.status_code)
+
+
+def test_a_huge_base_revision_is_refused_and_the_text_kept_as_a_draft(app, people, as_council):
+    from tests.factories import make_page
+
+    with app.app_context():
+        make_page(people["council"])
+    saved = as_council.post("/p/fy27-plan/edit", {"body": "Mine.\n", "summary": "", "base_revision": "99999999999"})
+    assert saved.status_code == 400
+    previewed = as_council.post("/p/fy27-plan/preview", {"body": "Mine.\n", "base_revision": "99999999999"})
+    assert previewed.status_code == 200
+    assert "Mine." in as_council.get("/p/fy27-plan/edit").get_data(as_text=True)

@@ -197,6 +197,11 @@ def get_draft(user: User, slug: str) -> Draft | None:
     return db.session.execute(select(Draft).where(Draft.user_id == user.id, Draft.slug == slug)).scalar_one_or_none()
 
 
+def _is_revision_number(number: int) -> bool:
+    # Revision numbers are stored as 32-bit integers (PostgreSQL refuses anything larger).
+    return 0 <= number < 2**31
+
+
 def keep_draft(user: User, submission: EditSubmission) -> Draft:
     """Store what the user typed, so a closed tab or a conflict loses nothing."""
     require(can_edit(user), "Only the council and marketing leads can edit pages.")
@@ -214,7 +219,8 @@ def keep_draft(user: User, submission: EditSubmission) -> Draft:
         draft.summary = submission.summary
         draft.title = submission.title
         draft.kind = submission.kind
-        draft.base_number = submission.base_number
+        # A garbled base is not a reason to lose the text; with base 0 the next save merges or conflicts.
+        draft.base_number = submission.base_number if _is_revision_number(submission.base_number) else 0
         draft.updated_at = utcnow()
     return draft
 
@@ -259,7 +265,7 @@ def save_revision(user: User, submission: EditSubmission) -> SaveResult:
     title = submission.title.strip()
     check_text(body, summary, title)
     kind = _parse_kind(submission.kind)
-    if submission.base_number < 0:
+    if not _is_revision_number(submission.base_number):
         raise BadInput("The base revision must be a revision number.")
     try:
         return _save_locked(user, submission.slug, body, summary, title, kind, submission.base_number)
