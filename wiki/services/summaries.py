@@ -168,6 +168,11 @@ def archived_content(summary: Summary, unsubscribe_url: str) -> str:
     return frozen_content(summary.html_body or "", unsubscribe_url)
 
 
+def sending_progress(user: User, summary: Summary):
+    """How far sending got, for the leads; other readers of the archive don't see the outbox."""
+    return outbox.progress(summary.id, actor=user) if can_publish(user) else None
+
+
 def require_lead(user: User) -> None:
     require(can_publish(user), "Only marketing leads compose and send the summary.")
 

@@ -13,7 +13,6 @@ from wiki.forms import ActionForm
 from wiki.mail import UNSUBSCRIBE_MARKER
 from wiki.models import SummaryState, utcnow
 from wiki.services import outbox, summaries
-from wiki.services.permissions import can_publish
 from wiki.web import page_or_fragment
 
 bp = Blueprint("summaries", __name__, url_prefix="/summaries")
@@ -67,7 +66,7 @@ def show(summary_id: int):
     if summary.state == SummaryState.DRAFT:
         return redirect(url_for("summaries.edit", summary_id=summary.id))
     body = Markup(summaries.archived_content(summary, url_for("email.preferences")))
-    progress = outbox.progress(summary.id, actor=current_user) if can_publish(current_user) else None
+    progress = summaries.sending_progress(current_user, summary)
     html = render_template(
         "summaries/show.html", summary=summary, body=body, progress=progress, form=ActionForm()
     )
