@@ -279,6 +279,47 @@ def text_core() -> dict:
     }
 
 
+# Rendering hostile pages -------------------------------------------------------------------------------
+# The worst shapes for the Markdown parser (tests/text/test_render_limits.py), each filled up to the size cap,
+# against an ordinary plan of the same size. Both are timed in a fresh interpreter, as a worker renders them:
+# in a process holding a large heap (this one, after the setup above) the garbage collector, not the renderer,
+# can double the time.
+
+
+def render_worst() -> dict:
+    child = subprocess.run(
+        [sys.executable, "-c", "from bench.__main__ import render_in_child; render_in_child()"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    print(f"slowest hostile page to render: {figures['slowest']}")
+    return {
+        "render_plan_100kb_ms": figures["plan_ms"],
+        "render_worst_100kb_ms": figures["worst_ms"],
+        "render_worst_to_plan": figures["worst_ms"] / figures["plan_ms"],
+    }
+
+
+def render_in_child() -> None:
+    from tests.text.test_render_limits import WORST
+    from wiki.text.render import MAX_BODY_BYTES, render
+
+    def milliseconds(text: str) -> float:
+        started = time.perf_counter()
+        render(text)
+        return (time.perf_counter() - started) * 1000
+
+    render("# Warm up\n\nA paragraph with a [link](https://example.com).\n")
+    plan = plan_text(MAX_BODY_BYTES)
+    plan_ms = statistics.median(milliseconds(plan) for _ in range(5))
+    worst = {name: milliseconds(text) for name, text in WORST.items()}
+    slowest = max(worst, key=worst.__getitem__)
+    print(json.dumps({"plan_ms": plan_ms, "worst_ms": worst[slowest], "slowest": slowest}))
+
+
 # Summary sending ---------------------------------------------------------------------------------------
 # One summary to 5,000 recipients through aiosmtpd, which runs in a thread of this process. The sending runs
 # in a child process of its own, so its peak memory (getrusage ru_maxrss: the resident set at its largest,
@@ -481,6 +522,7 @@ def main() -> None:
     results["view_to_hello"] = results["view_rps"] / results["hello_rps"]
     results["view_200_threads_ratio"] = results["view_200_threads_rps"] / results["view_rps"]
     results.update(text_core())
+    results.update(render_worst())
     results.update(send_summary())
     results.update(compose_summary())
     shutil.rmtree(workdir, ignore_errors=True)
@@ -491,6 +533,7 @@ def main() -> None:
         "diff_100kb_ms": "p50 < 100",
         "merge_100kb_ms": "< 50",
         "render_cached_ms": "from cache",
+        "render_worst_100kb_ms": "< 2000 (a hostile page at the size cap)",
         "reanchor_200_ms": "p50 < 200",
         "view_200_threads_ratio": ">= 0.6",
         "send_msgs_per_s": ">= 300",

@@ -2,44 +2,43 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from sqlalchemy import text
 
 from tests.factories import PASSWORD, make_user
+from tests.worlds import Worlds
 from wiki import create_app
 from wiki.extensions import db
+from wiki.models import User
 from wiki.services import outbox
 from wiki.services.rendering import cache, margins
 
 
-def database_url(tmp_path) -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'wiki.sqlite'}"
+@pytest.fixture(scope="session")
+def worlds(tmp_path_factory):
+    kept = Worlds(tmp_path_factory.mktemp("worlds"))
+    yield kept
+    kept.drop_all()
 
 
-def reset_schema() -> None:
-    """PostgreSQL is shared by the whole run, so each test starts from empty tables."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    db.create_all()
+def app_config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "LOGIN_LOCKOUT_SECONDS": 60,
+        # One iteration instead of scrypt: tests sign in hundreds of times, and how passwords are hashed in
+        # production is tested on an app made without overrides.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+    }
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-            "SECRET_KEY": "test-secret",
-            "LOGIN_LOCKOUT_SECONDS": 60,
-        }
-    )
-    with app.app_context():
-        reset_schema()
+def app(tmp_path, worlds):
+    """A fresh app on its own copy of an empty database (schema only)."""
+    app = create_app(app_config(worlds.test_url(tmp_path)))
+    worlds.blank(app)
     cache.clear()
     margins.clear()
     yield app
@@ -57,11 +56,15 @@ def client(app):
 
 
 class Browser:
-    """A test client that behaves like a person: signs in, finds the CSRF token on the page, posts forms."""
+    """A test client that behaves like a person: signs in, finds the CSRF token on the page, posts forms.
+
+    The token read from a page is kept for as long as the session holds the same raw token (Flask-WTF keeps it
+    there), so posting doesn't render a page first; a new session reads a new one."""
 
     def __init__(self, app):
         self.app = app
         self.client = app.test_client()
+        self._token: tuple[str, str] | None = None
 
     def get(self, url, **kwargs):
         return self.client.get(url, **kwargs)
@@ -74,14 +77,30 @@ class Browser:
         assert match, f"no CSRF token on {url}"
         return match.group(1)
 
-    def post(self, url, data=None, *, token_from: str = "/", **kwargs):
+    def session_csrf_token(self) -> str:
+        raw = self._raw_session_token()
+        if self._token is None or raw is None or self._token[0] != raw:
+            # A signed-in person's /login redirects to their dashboard, which carries the token too.
+            token = self.csrf_token("/login")
+            self._token = (self._raw_session_token(), token)
+        return self._token[1]
+
+    def _raw_session_token(self) -> str | None:
+        cookie = self.client.get_cookie(self.app.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return None
+        session = self.app.session_interface.get_signing_serializer(self.app).loads(cookie.value)
+        return session.get("csrf_token")
+
+    def post(self, url, data=None, *, token_from: str | None = None, **kwargs):
+        """token_from reads the token from that page instead, for tests about what a page carries."""
         data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf_token(token_from))
+        if "csrf_token" not in data:
+            data["csrf_token"] = self.csrf_token(token_from) if token_from else self.session_csrf_token()
         return self.client.post(url, data=data, **kwargs)
 
     def login(self, email: str, password: str = PASSWORD):
-        token = self.csrf_token("/login")
-        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+        return self.post("/login", {"email": email, "password": password})
 
     def logout(self):
         return self.post("/logout")
@@ -99,15 +118,28 @@ def browser(app):
     return make
 
 
-@pytest.fixture
-def people(app):
-    """One person of each role, committed."""
+def _make_people() -> dict[str, int]:
+    return {
+        role: make_user(role=role, name=name, email=f"{role}@example.com").id
+        for role, name in (("lead", "Lena Lead"), ("council", "Cora Council"), ("field", "Finn Field"))
+    }
+
+
+def detached_users(app, ids: dict[str, int]) -> dict[str, User]:
+    """The users with these ids, loaded and detached, so a test can use them after its app context ends."""
     with app.app_context():
-        return {
-            "lead": make_user(role="lead", name="Lena Lead", email="lead@example.com"),
-            "council": make_user(role="council", name="Cora Council", email="council@example.com"),
-            "field": make_user(role="field", name="Finn Field", email="field@example.com"),
-        }
+        users = {}
+        for key, user_id in ids.items():
+            user = db.session.get(User, user_id)
+            db.session.expunge(user)
+            users[key] = user
+        return users
+
+
+@pytest.fixture
+def people(app, worlds):
+    """One person of each role, committed (built once per run, copied for each test)."""
+    return detached_users(app, worlds.restore(app, "people", _make_people))
 
 
 @pytest.fixture

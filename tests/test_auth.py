@@ -81,6 +81,12 @@ def test_sign_out_ends_the_users_other_sessions(browser, people):
     assert phone.get("/").status_code == 302
 
 
+def test_the_test_browser_reads_a_new_csrf_token_for_a_new_session(app, browser, people):
+    person = browser(people["council"])
+    person.client.delete_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert person.login("council@example.com").status_code == 303
+
+
 def test_role_change_ends_sessions(app, browser, people):
     phone = browser(people["council"])
     with app.app_context():
@@ -107,10 +113,37 @@ def test_short_passwords_are_refused(browser, people):
     assert "10 characters" in response.get_data(as_text=True)
 
 
-def test_passwords_are_stored_hashed_with_scrypt(app, people):
-    with app.app_context():
-        stored = db.session.execute(select(User.password_hash).where(User.email == "lead@example.com")).scalar_one()
+def test_an_app_made_as_in_production_hashes_passwords_with_scrypt(monkeypatch, tmp_path):
+    from wiki import create_app
+    from wiki.services import accounts
+
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    production = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/prod.sqlite", "SECRET_KEY": "s"})
+    with production.app_context():
+        db.create_all()
+        accounts.create_user(None, "ops@example.com", "Ops", "lead", PASSWORD)
+        stored = db.session.execute(select(User.password_hash).where(User.email == "ops@example.com")).scalar_one()
+        db.session.remove()
+        db.engine.dispose()
     assert stored.startswith("scrypt:") and PASSWORD not in stored
+
+
+def test_every_password_is_hashed_with_the_configured_method(app, people):
+    from wiki.services import accounts
+
+    with app.app_context():
+        accounts.reset_password(None, people["field"].id, "a reset password")
+        stored = set(db.session.execute(select(User.password_hash)).scalars())
+        unknown_email_check = accounts.dummy_hash(accounts.password_hash_method())
+    assert {hashed.partition("$")[0] for hashed in stored | {unknown_email_check}} == {"pbkdf2:sha256:1"}
+
+
+def test_an_unknown_password_hash_method_stops_the_app_at_start(monkeypatch, tmp_path):
+    from wiki import create_app
+
+    monkeypatch.setenv("PASSWORD_HASH_METHOD", "md5")
+    with pytest.raises(RuntimeError, match="PASSWORD_HASH_METHOD"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
 
 
 def test_security_headers_on_every_response(client):

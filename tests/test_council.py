@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import make_member, make_page, make_tactic, make_user, publish
 from wiki.errors import BadInput, Conflict, NotAllowed
 from wiki.extensions import db
-from wiki.models import CouncilMember, Role, Tactic, User
+from wiki.models import CouncilMember, Notification, NotificationKind, Role, Tactic, User
 from wiki.services import accounts, council
 
 TODAY = date.today().isoformat()
@@ -177,12 +177,14 @@ def test_removing_asks_first_then_ends_the_seat_resets_the_role_and_unassigns_th
     assert as_lead.post(f"/council/members/{seated['member_id']}/remove").status_code == 409
 
 
-def test_a_member_who_became_a_lead_keeps_the_lead_role_when_leaving(app, people, seated):
+def test_a_member_made_a_lead_leaves_the_council_and_keeps_the_lead_role(app, people, seated):
     with app.app_context():
-        accounts.set_role(None, people["council"].id, "lead")
-        change = council.remove_member(people["lead"], seated["member_id"])
-        assert not change.role_changed and change.unassigned == ["Customer presentation"]
+        change = accounts.set_role(None, people["council"].id, "lead")
+        assert change.seat_end.unassigned == ["Customer presentation"]
         assert db.session.get(User, people["council"].id).role == Role.LEAD
+        assert db.session.get(CouncilMember, seated["member_id"]).left_at is not None
+        with pytest.raises(Conflict, match="already left the council"):
+            council.remove_member(people["lead"], seated["member_id"])
 
 
 def test_a_former_member_can_join_again_and_appears_in_both_lists(app, people, seated):
@@ -191,4 +193,76 @@ def test_a_former_member_can_join_again_and_appears_in_both_lists(app, people, s
         council.add_member(people["lead"], people["council"].id, "EMEA", date.today() + timedelta(days=1), None)
         assert [m.user.name for m in council.current_members(people["field"])] == ["Cora Council"]
         assert [m.user.name for m in council.former_members(people["field"])] == ["Cora Council"]
+        assert db.session.get(User, people["council"].id).role == Role.COUNCIL
+
+
+# Leaving the council, whichever way ---------------------------------------------------------------------------
+
+NOTICE = "Cora Council left the council (EMEA): “Customer presentation” needs a new owner."
+LEAVING = {
+    "removed on the council page": ("council page", None),
+    "made a field rep on the People page": ("People page", {"role": "field", "active": "y"}),
+    "made a lead on the People page": ("People page", {"role": "lead", "active": "y"}),
+    "deactivated on the People page": ("People page", {"role": "council"}),
+    "users set-role EMAIL field": ("command line", ("set-role", "council@example.com", "field")),
+    "users deactivate EMAIL": ("command line", ("deactivate", "council@example.com")),
+}
+
+
+def leave(way: str, app, as_lead, person, member_id: int) -> str:
+    """Take `person` off the council `way`; returns what whoever did it was told."""
+    where, what = LEAVING[way]
+    if where == "command line":
+        result = app.test_cli_runner().invoke(args=["users", *what])
+        assert result.exit_code == 0, result.output
+        return result.output
+    if where == "council page":
+        response = as_lead.post(f"/council/members/{member_id}/remove")
+    else:
+        response = as_lead.post(f"/admin/users/{person.id}", {"name": person.name, "region": "", **what})
+    assert response.status_code == 303
+    return as_lead.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def council_notices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Notification).where(Notification.kind == NotificationKind.COUNCIL))
+    return sorted((notice.user_id, notice.text) for notice in rows.scalars())
+
+
+@pytest.mark.parametrize("way", LEAVING)
+def test_leaving_the_council_any_way_ends_the_seat_frees_the_tactic_and_sends_the_same_notices(
+    app, people, seated, as_lead, way
+):
+    with app.app_context():
+        other_lead = make_user(role="lead", name="Lee Second")
+    told = leave(way, app, as_lead, people["council"], seated["member_id"])
+    assert "“Customer presentation” now needs an owner" in told
+    with app.app_context():
+        assert db.session.get(CouncilMember, seated["member_id"]).left_at is not None
+        assert db.session.get(Tactic, seated["tactic_id"]).owner_id is None
+        assert seat_count() == 0
+        # Nobody is told what they did themselves; from the command line the notice comes from the person.
+        by_hand = LEAVING[way][0] == "command line"
+        told_ids = {other_lead.id, people["lead"].id if by_hand else people["council"].id}
+        assert council_notices() == sorted((user_id, NOTICE) for user_id in told_ids)
+    html = as_lead.get("/council").get_data(as_text=True)
+    assert "needs an owner" in html.split('id="tactics"')[1]
+    assert "Cora Council" in html.split("Former members (1)")[1]
+
+
+def test_saving_a_members_account_unchanged_keeps_their_seat_and_tactic(app, people, seated, as_lead):
+    member = people["council"]
+    form = {"name": member.name, "region": "EMEA", "role": "council", "active": "y"}
+    assert as_lead.post(f"/admin/users/{member.id}", form).status_code == 303
+    with app.app_context():
+        assert db.session.get(CouncilMember, seated["member_id"]).left_at is None
+        assert db.session.get(Tactic, seated["tactic_id"]).owner_id == member.id
+        assert council_notices() == []
+
+
+def test_reactivating_a_former_member_gives_no_seat_back(app, people, seated):
+    with app.app_context():
+        accounts.set_active(people["lead"], people["council"].id, False)
+        change = accounts.set_active(people["lead"], people["council"].id, True)
+        assert change.seat_end is None and seat_count() == 0
         assert db.session.get(User, people["council"].id).role == Role.COUNCIL

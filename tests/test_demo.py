@@ -20,7 +20,7 @@ def test_demo_creates_the_company_and_its_plan(app):
         regions = set(db.session.execute(select(User.region).where(User.role == Role.COUNCIL)).scalars())
         assert {"EMEA", "APAC", "LATAM", "CRM / inside sales"} <= regions
         plan = db.session.execute(select(Page).where(Page.slug == "fy27-financial-services-plan")).scalar_one()
-        assert plan.title == "FY27 Financial Services Marketing Plan"
+        assert plan.published.title == "FY27 Financial Services Marketing Plan"
         authors = db.session.execute(
             select(func.count(func.distinct(Revision.author_id))).where(Revision.page_id == plan.id)
         )

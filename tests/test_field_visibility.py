@@ -15,14 +15,17 @@ from sqlalchemy import select
 from tests.factories import make_page, make_user, publish
 from wiki.db import write_transaction
 from wiki.extensions import db
-from wiki.models import CouncilMember, Tactic, User, utcnow
+from wiki.models import CouncilMember, Summary, Tactic, User, utcnow
+from wiki.services import changes as changes_service
 from wiki.services import pages, review, subscriptions, summaries, threads
 from wiki.services.changes import ChangeKind
 from wiki.services.pages import EditSubmission
 
 MARKER = "SECRET-DRAFT-MARKER"
 DRAFT_SUMMARY = "secret summary"
-SECRETS = (MARKER, DRAFT_SUMMARY, "SECRET-REVIEW-NOTE", "SECRET-COMMENT")
+# Revision 2 retitles the plan: the title is part of the revision, so it is as secret as its text.
+DRAFT_TITLE = "SECRET-DRAFT-TITLE"
+SECRETS = (MARKER, DRAFT_SUMMARY, DRAFT_TITLE, "SECRET-REVIEW-NOTE", "SECRET-COMMENT")
 # Query strings tried on every route, so `?rev=`, diffs and searches are probed wherever they might be read.
 QUERIES = ("", "?rev=1", "?rev=2", "?rev=3", "?from=1&to=2", "?from=1&to=3&view=side", "?q=SECRET", "?page=2")
 
@@ -41,6 +44,8 @@ def build_world(app, people) -> dict:
                     body=f"# Plan\n\nPublished words. {MARKER} {number}\n",
                     summary=f"{DRAFT_SUMMARY} {number}",
                     base_number=number - 1,
+                    title=f"{DRAFT_TITLE} {number}",
+                    kind="collateral",
                 ),
             )
         review.request_changes(lead, pages.get_page("fy27-plan"), 3, "SECRET-REVIEW-NOTE: tighten it")
@@ -114,8 +119,14 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
     changes = ["/changes?" + query for query in filters]
     # Searches for parts of the secrets (a search page repeats its query, so never the whole of one).
     searches = [f"/search?q={q}" for q in ("SECRET", "secret", "summary", "Unpublished", "draft-marker", "here")]
+    with app.app_context():
+        feed_token = changes_service.feed_token(db.session.get(User, people["field"].id))
     explicit = [
         "/feed.atom",
+        f"/feed.atom?token={feed_token}",
+        "/p/unpublished-page/raw",
+        "/p/unpublished-page/history",
+        "/review/unpublished-page",
         "/p/fy27-plan/raw?rev=2",
         "/p/fy27-plan/diff?from=1&to=2",
         "/p/fy27-plan/history",
@@ -128,6 +139,9 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
         response = field.get(url)
         body = response.get_data(as_text=True)
         assert response.status_code < 500, f"{url} answered {response.status_code}"
+        if "Unpublished" not in url:
+            # Not even an error page names a page the field can't read.
+            assert "Unpublished page" not in visible_text(body), f"{url} names a page that was never published"
         for secret in SECRETS:
             assert secret not in body, f"{url} shows {secret!r} to the field"
             assert secret not in response.headers.get("Location", ""), f"{url} redirects with {secret!r}"
@@ -137,3 +151,69 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
             assert "Dana Drafter" not in text, f"{url} names the author of unpublished revisions"
             assert "Unpublished page" not in text, f"{url} shows a page that was never published"
             assert not re.search(r"\b(?:r|[Rr]evision )[23]\b", text), f"{url} mentions an unpublished revision"
+
+
+def test_the_summary_email_names_pages_by_their_published_title(app, people):
+    build_world(app, people)
+    with app.app_context():
+        sent = db.session.execute(select(Summary).where(Summary.subject == "Sent summary")).scalar_one()
+        assert "FY27 plan" in sent.text_body
+        for secret in SECRETS:
+            assert secret not in sent.text_body and secret not in sent.html_body
+
+
+def test_a_draft_retitle_and_kind_change_stay_with_staff(app, people, browser):
+    build_world(app, people)
+    field, council = browser(people["field"]), browser(people["council"])
+    home = field.get("/").get_data(as_text=True)
+    plans = home[home.index('id="kind-plan"') : home.index('id="kind-collateral"')]
+    assert "FY27 plan" in plans, "the field still finds the plan under Plans, its published kind"
+    page = field.get("/p/fy27-plan").get_data(as_text=True)
+    assert "<title>FY27 plan" in page and "<h1>FY27 plan</h1>" in page
+    assert "Nothing published contains" in field.get("/search?q=DRAFT-TITLE").get_data(as_text=True)
+    staff_page = council.get("/p/fy27-plan").get_data(as_text=True)
+    assert f"<h1>{DRAFT_TITLE} 3</h1>" in staff_page
+    staff_home = council.get("/").get_data(as_text=True)
+    collateral = staff_home[staff_home.index('id="kind-collateral"') : staff_home.index('id="kind-note"')]
+    assert DRAFT_TITLE in collateral
+
+
+# Every route that names a page, as a field rep might try it; {slug} is a page they can't read, or none at all.
+PAGE_ROUTES = [
+    ("GET", "/p/{slug}"),
+    ("GET", "/p/{slug}?rev=1"),
+    ("GET", "/p/{slug}/raw"),
+    ("GET", "/p/{slug}/history"),
+    ("GET", "/p/{slug}/diff?from=1&to=2"),
+    ("GET", "/p/{slug}/edit"),
+    ("GET", "/p/{slug}/suggest?rev=1&line=1&quote=Secret"),
+    ("GET", "/review/{slug}"),
+    ("GET", "/changes?page={slug}"),
+    ("POST", "/p/{slug}/preview"),
+    ("POST", "/p/{slug}/edit"),
+    ("POST", "/p/{slug}/threads"),
+    ("POST", "/p/{slug}/suggestions"),
+    ("POST", "/p/{slug}/suggest/preview"),
+    ("POST", "/p/{slug}/feedback"),
+    ("POST", "/p/{slug}/publish"),
+    ("POST", "/p/{slug}/request-changes"),
+    ("POST", "/p/{slug}/restore"),
+    ("POST", "/p/{slug}/draft/discard"),
+]
+FORM = {"body": "Words", "rev": "1", "would_share": "yes", "note": "n", "base_revision": "1", "quote": "Secret"}
+
+
+def test_a_page_the_field_cannot_read_answers_exactly_like_a_missing_one(app, people, browser):
+    with app.app_context():
+        make_page(people["council"], slug="pricing-floor", title="Secret pricing floor", bodies=("Secret\n", "More\n"))
+    field = browser(people["field"])
+    for method, route in PAGE_ROUTES:
+        answers = []
+        for slug in ("pricing-floor", "no-such-page"):
+            url = route.format(slug=slug)
+            response = field.get(url) if method == "GET" else field.post(url, FORM)
+            answers.append((response.status_code, response.get_data(as_text=True).replace(slug, "SLUG")))
+        (hidden_status, hidden_body), (missing_status, missing_body) = answers
+        assert hidden_status == missing_status, f"{method} {route}: {hidden_status} if a draft, {missing_status} if not"
+        assert "Secret pricing floor" not in hidden_body, f"{method} {route} names the draft's title"
+        assert hidden_body == missing_body, f"{method} {route} answers differently for a draft and a missing page"

@@ -65,3 +65,5 @@ def test_every_migration_applies_to_a_database_with_data(app):
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT body FROM revisions")).scalar_one() == "text"
             assert connection.execute(text("SELECT head_revision_id FROM pages")).scalar_one() == 1
+            # Title and kind moved from the page onto each of its revisions.
+            assert tuple(connection.execute(text("SELECT title, kind FROM revisions")).one()) == ("Plan", "plan")

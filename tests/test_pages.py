@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from tests.factories import make_page, publish
@@ -71,12 +73,29 @@ def test_raw_html_and_script_links_are_shown_as_text(as_council):
     assert 'href="javascript:' not in html
 
 
-def test_history_lists_revisions_newest_first_with_size_change(app, as_council):
-    save(as_council, "fy27-plan", "one\n", 0, "first")
+def history_rows(html: str) -> list[dict[str, str]]:
+    """The history table as a reader sees it: one row per revision, each cell's text under its column heading."""
+    table = html[html.index('<table class="list history"') :]
+    table = table[: table.index("</table>")]
+
+    def text(cell: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+    headings = [text(cell) for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+    rows = re.findall(r"<tr>(.*?)</tr>", table.partition("<tbody>")[2], re.S)
+    return [dict(zip(headings, map(text, re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)), strict=True)) for row in rows]
+
+
+def test_history_lists_revisions_newest_first_with_author_and_size_change(app, people, as_council):
+    with app.app_context():
+        make_page(people["lead"], bodies=("one\n",))
     save(as_council, "fy27-plan", "one\ntwo\n", 1, "second")
-    html = as_council.get("/p/fy27-plan/history").get_data(as_text=True)
-    assert html.index("r2") < html.index("r1")
-    assert "second" in html and "+4" in html and "Cora Council" in html
+    rows = history_rows(as_council.get("/p/fy27-plan/history").get_data(as_text=True))
+    assert [(row["Revision"].split()[0], row["Author"], row["Size"]) for row in rows] == [
+        ("r2", "Cora Council", "+4"),
+        ("r1", "Lena Lead", "+4"),
+    ]
+    assert rows[0]["Summary"] == "second"
 
 
 def test_history_is_paginated(app, as_council):
@@ -183,7 +202,7 @@ def test_field_reader_cannot_see_unapproved_draft(app, people, as_field):
         make_page(people["council"], bodies=("published words\n", "draft words\n"))
     response = as_field.get("/p/fy27-plan")
     assert response.status_code == 404
-    assert "been published yet" in response.get_data(as_text=True)
+    assert "draft words" not in response.get_data(as_text=True)
     with app.app_context():
         from wiki.services.pages import get_page
 

@@ -140,52 +140,82 @@ def test_without_the_setting_a_lead_publishes_their_own_edit(app, people, as_lea
     assert as_lead.post("/p/fy27-plan/publish", {"rev": "1"}).status_code == 303
 
 
-def two_leads_approve_at_once(app, people, numbers: tuple[str, str]) -> list[int]:
-    """Both leads press Approve at the same moment, on a page with revisions 1–3; the statuses they get."""
+ROUNDS = 12
+
+
+def race(app, people, numbers: tuple[str, str], *, same_lead: bool = False, rounds: int = ROUNDS) -> list[list[int]]:
+    """Two approvals pressed at the same moment, on `rounds` fresh pages with revisions 1–3 each: the
+    statuses each round got. The race runs many times in one test, so a lost update can't pass by luck."""
     with app.app_context():
         second = make_user(role="lead", email="second@example.com")
-        make_page(people["council"], bodies=("v1\n", "v2\n", "v3\n"))
-    statuses: list[int] = []
+        for round_no in range(rounds):
+            make_page(people["council"], slug=f"race-{round_no}", bodies=("v1\n", "v2\n", "v3\n"))
+    results: list[list[int]] = []
     with serve(app) as base:
         sessions = []
-        for email in (people["lead"].email, second.email):
+        for email in (people["lead"].email, people["lead"].email if same_lead else second.email):
             session = Session(base)
             session.login(email, PASSWORD)
             sessions.append(session)
-        barrier = threading.Barrier(2)
+        for round_no in range(rounds):
+            barrier = threading.Barrier(2)
+            statuses: list[int] = []
+            workers = [
+                threading.Thread(target=_approve, args=(barrier, statuses, session, f"race-{round_no}", number))
+                for session, number in zip(sessions, numbers, strict=True)
+            ]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join(60)
+            results.append(statuses)
+    return results
 
-        def approve(session: Session, number: str) -> None:
-            barrier.wait()
-            statuses.append(session.post("/p/fy27-plan/publish", {"rev": number})[0])
 
-        workers = [threading.Thread(target=approve, args=pair) for pair in zip(sessions, numbers, strict=True)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(60)
-    return statuses
+def _approve(barrier: threading.Barrier, statuses: list[int], session: Session, slug: str, number: str) -> None:
+    barrier.wait()
+    statuses.append(session.post(f"/p/{slug}/publish", {"rev": number})[0])
 
 
-def recorded_decisions(app) -> tuple[int, list[Approval]]:
+def recorded_decisions(app, slug: str) -> tuple[int, list[tuple[Decision, int]]]:
     with app.app_context():
-        page = pages.get_page("fy27-plan")
-        decisions = db.session.execute(select(Approval).where(Approval.page_id == page.id)).scalars().all()
+        page = pages.get_page(slug)
+        decisions = db.session.execute(
+            select(Approval).where(Approval.page_id == page.id).order_by(Approval.id)
+        ).scalars().all()
         return page.published.number, [(d.decision, d.revision.number) for d in decisions]
 
 
 def test_two_leads_approving_at_once_leave_one_published_state_and_two_decisions(app, people):
-    statuses = two_leads_approve_at_once(app, people, ("3", "3"))
-    assert statuses == [303, 303]
-    assert recorded_decisions(app) == (3, [(Decision.APPROVED, 3), (Decision.APPROVED, 3)])
+    for round_no, statuses in enumerate(race(app, people, ("3", "3"))):
+        assert statuses == [303, 303]
+        assert recorded_decisions(app, f"race-{round_no}") == (3, [(Decision.APPROVED, 3), (Decision.APPROVED, 3)])
 
 
-def test_two_leads_approving_different_revisions_at_once_record_each_decision_that_took_effect(app, people):
-    statuses = two_leads_approve_at_once(app, people, ("2", "3"))
-    assert all(status < 500 for status in statuses)
-    published, decisions = recorded_decisions(app)
-    # Either order ends with revision 3 published; if 2 came second it was refused, not recorded.
-    assert published == 3
-    assert len(decisions) == statuses.count(303) and (Decision.APPROVED, 3) in decisions
+def test_two_leads_approving_different_revisions_at_once_never_leave_the_older_one_published(app, people):
+    for round_no, statuses in enumerate(race(app, people, ("2", "3"))):
+        assert all(status < 500 for status in statuses)
+        published, decisions = recorded_decisions(app, f"race-{round_no}")
+        # Either order ends with revision 3 published; if 2 came second it was refused, not recorded.
+        assert published == 3, f"round {round_no}: revision {published} is published after approving 2 and 3"
+        assert len(decisions) == statuses.count(303) and (Decision.APPROVED, 3) in decisions
+
+
+def test_a_double_click_on_approve_records_one_decision(app, people):
+    for round_no, statuses in enumerate(race(app, people, ("3", "3"), same_lead=True, rounds=4)):
+        assert statuses == [303, 303]
+        assert recorded_decisions(app, f"race-{round_no}") == (3, [(Decision.APPROVED, 3)])
+
+
+def test_sending_the_same_request_for_changes_twice_records_it_once(app, people, as_lead):
+    with app.app_context():
+        make_page(people["council"], bodies=("v1\n", "v2\n"))
+    for _ in range(2):
+        as_lead.post("/p/fy27-plan/request-changes", {"rev": "2", "note": "Tighten the intro"})
+    with app.app_context():
+        page = pages.get_page("fy27-plan")
+        decisions = db.session.execute(select(Approval).where(Approval.page_id == page.id)).scalars().all()
+    assert [(d.decision, d.note) for d in decisions] == [(Decision.CHANGES_REQUESTED, "Tighten the intro")]
 
 
 def test_approval_notifies_the_authors(app, people, as_lead):

@@ -34,6 +34,14 @@ MATRIX = [
     ("GET", "/p/brand-new/edit", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
     ("GET", "/p/fy27-plan/history", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
     ("GET", "/p/fy27-plan/diff?from=1&to=2", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    # A page the field can't read answers as a missing one would, on every route.
+    ("GET", "/p/draft-only/raw", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/draft-only/history", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/draft-only/diff?from=1&to=1", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/review", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("GET", "/review/fy27-plan", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("GET", "/review/draft-only", {FIELD: 404, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/p/draft-only/publish", {FIELD: 404, COUNCIL: 403, LEAD: 303}),
     ("POST", "/p/fy27-plan/edit", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
     ("POST", "/p/fy27-plan/preview", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
     ("POST", "/p/fy27-plan/draft/discard", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
@@ -110,6 +118,7 @@ FORMS = {
     "/p/fy27-plan/preview": {"body": "preview", "base_revision": "2"},
     "/p/fy27-plan/restore": {"rev": "1"},
     "/p/fy27-plan/publish": {"rev": "2"},
+    "/p/draft-only/publish": {"rev": "1"},
     "/admin/users": {"email": "x@example.com", "name": "X", "role": "field", "password": "long enough pass"},
     "/admin/users/{field_id}": {"name": "Finn Field", "role": "field", "active": "y"},
     "/admin/users/{field_id}/password": {"password": "another long password"},
@@ -129,29 +138,34 @@ FORMS = {
 }
 
 
+def build_world(people) -> dict[str, int]:
+    """Pages, threads, a council seat and a tactic, summaries: what every route of the matrix needs to exist."""
+    page = make_page(people["lead"], bodies=("# Plan\n\nOne.\n", "# Plan\n\nTwo.\n"))
+    publish(people["lead"], page, 1)
+    make_page(people["council"], slug="draft-only")
+    thread = threads.start_thread(people["council"], page, 2, "Is this right?", None)
+    suggestion = threads.suggest(people["lead"], page, 2, 8, 12, "Two.", "Two and a half.")
+    ids = {"thread_id": thread.id, "suggestion_id": suggestion.id, "comment_id": thread.comments[0].id}
+    launch = make_page(people["lead"], slug="launch-plan", title="Launch plan")
+    publish(people["lead"], launch, 1)
+    deck = make_page(people["lead"], slug="launch-deck", kind="collateral", bodies=("# Deck\n\nSlide one.\n",))
+    member = make_member(people["lead"], people["council"])
+    tactic = make_tactic(people["lead"], launch, "Launch deck", owner=people["council"], pages=(deck,))
+    owned = threads.suggest(people["lead"], deck, 1, 8, 18, "Slide one.", "Slide one, named.")
+    ids |= {"member_id": member.id, "tactic_id": tactic.id, "owned_suggestion_id": owned.id}
+    ids["unsubscribe_token"] = subscriptions.unsubscribe_token(people["field"].id)
+    draft = summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
+    sent = summaries.start_sending(
+        people["lead"], summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
+    )
+    ids |= {"draft_summary_id": draft.id, "sent_summary_id": sent.id}
+    return ids
+
+
 @pytest.fixture
-def world(app, people):
-    with app.app_context():
-        page = make_page(people["lead"], bodies=("# Plan\n\nOne.\n", "# Plan\n\nTwo.\n"))
-        publish(people["lead"], page, 1)
-        make_page(people["council"], slug="draft-only")
-        thread = threads.start_thread(people["council"], page, 2, "Is this right?", None)
-        suggestion = threads.suggest(people["lead"], page, 2, 8, 12, "Two.", "Two and a half.")
-        ids = {"thread_id": thread.id, "suggestion_id": suggestion.id, "comment_id": thread.comments[0].id}
-        launch = make_page(people["lead"], slug="launch-plan", title="Launch plan")
-        publish(people["lead"], launch, 1)
-        deck = make_page(people["lead"], slug="launch-deck", kind="collateral", bodies=("# Deck\n\nSlide one.\n",))
-        member = make_member(people["lead"], people["council"])
-        tactic = make_tactic(people["lead"], launch, "Launch deck", owner=people["council"], pages=(deck,))
-        owned = threads.suggest(people["lead"], deck, 1, 8, 18, "Slide one.", "Slide one, named.")
-        ids |= {"member_id": member.id, "tactic_id": tactic.id, "owned_suggestion_id": owned.id}
-        ids["unsubscribe_token"] = subscriptions.unsubscribe_token(people["field"].id)
-        draft = summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
-        sent = summaries.start_sending(
-            people["lead"], summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
-        )
-        ids |= {"draft_summary_id": draft.id, "sent_summary_id": sent.id}
-    return {**people, "ids": ids}
+def world(app, people, worlds):
+    """Built once per run; each case gets its own copy, so a POST in one case can't change another's."""
+    return {**people, "ids": worlds.restore(app, "roles", lambda: build_world(people))}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from tests.factories import make_page, make_user
-from wiki.errors import Conflict, NotAllowed
+from wiki.errors import BadInput, Conflict, NotAllowed
 from wiki.extensions import db
-from wiki.models import AnchorState, Notification, Revision, RevisionOrigin, Thread, ThreadState
-from wiki.services import pages, threads
+from wiki.models import (
+    AnchorState,
+    Comment,
+    Notification,
+    NotificationKind,
+    Revision,
+    RevisionOrigin,
+    Thread,
+    ThreadState,
+)
+from wiki.services import accounts, pages, threads
 from wiki.services.pages import EditSubmission
 from wiki.services.threads import Selection
 
@@ -143,7 +154,8 @@ def test_field_users_cannot_comment_or_suggest_on_drafts(app, people, plan, as_f
             threads.start_thread(people["field"], pages.get_page("fy27-plan"), 1, "Hi", None)
         with pytest.raises(NotAllowed):
             suggestion(people["field"], "oldest cores", "newest cores")
-    assert as_field.post("/p/fy27-plan/threads", {"body": "hi", "rev": "1"}).status_code == 403
+    # The plan was never published, so for the field it doesn't exist at all.
+    assert as_field.post("/p/fy27-plan/threads", {"body": "hi", "rev": "1"}).status_code == 404
 
 
 def test_accepting_a_suggestion_after_another_paragraph_changed_applies_cleanly(app, people, plan):
@@ -207,7 +219,7 @@ def test_rejecting_needs_a_reason_and_tells_the_suggester(app, people, plan):
     with app.app_context():
         author = make_user(role="council")
         thread = suggestion(author, "oldest cores", "ancient cores")
-        with pytest.raises(Exception, match="why"):
+        with pytest.raises(BadInput, match="Say why"):
             threads.reject(people["lead"], db.session.get(Thread, thread.id), "  ")
         threads.reject(people["lead"], db.session.get(Thread, thread.id), "Too informal for bank CIOs")
         thread = db.session.get(Thread, thread.id)
@@ -233,7 +245,8 @@ def test_inbox_collects_mentions_replies_decisions_and_suggestions(app, people, 
     reader.post("/inbox/read", {})
     assert "unread" not in reader.get("/").get_data(as_text=True).split("<main")[0]
     with app.app_context():
-        assert owner.id
+        read = db.session.execute(select(Notification.read_at).where(Notification.user_id == owner.id)).scalars()
+        assert [read_at is not None for read_at in read] == [True, True]
 
 
 def test_mentions_autocomplete_lists_council_and_leads_only(app, people, plan, as_council):
@@ -296,5 +309,84 @@ def test_a_kept_margin_is_never_served_with_another_sessions_csrf_token(app, peo
         threads.start_thread(people["lead"], page, 1, "A remark.", None)
     first, second = browser(people["council"]), browser(people["council"])
     first.get("/p/fy27-plan")
-    response = second.post("/threads/1/replies", {"body": "From the second tab"}, token_from="/p/fy27-plan")
+    html = second.get("/p/fy27-plan").get_data(as_text=True)
+    reply_form = re.search(r'<form method="post" action="/threads/1/replies".*?</form>', html, re.S).group(0)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', reply_form).group(1)
+    response = second.post("/threads/1/replies", {"body": "From the second tab", "csrf_token": token})
     assert response.status_code == 303
+
+
+# Mentions at scale, and the words of someone who left the council ----------------------------------------------
+
+
+def test_a_comment_full_of_handles_that_name_nobody_posts_and_tells_the_people_it_does_name(
+    app, people, plan, as_council
+):
+    """As many distinct @handles as a comment holds (1,236 of one or two characters), one of them a lead's."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    handles = list(alphabet) + [first + second for first in alphabet for second in alphabet][:1200]
+    body = " ".join(f"@{handle}" for handle in handles) + " @lead"
+    assert len(body) <= threads.MAX_COMMENT and len(set(threads.MENTION.findall(body))) == 1237
+    response = as_council.post("/p/fy27-plan/threads", {"rev": "1", "body": body})
+    assert response.status_code == 303
+    with app.app_context():
+        mentions = select(Notification.user_id).where(Notification.kind == NotificationKind.MENTION)
+        mentioned = db.session.execute(mentions).scalars()
+        assert list(mentioned) == [people["lead"].id]
+
+
+def test_one_comment_can_notify_at_most_max_mentions_people_and_says_so(app, people, plan, as_council, monkeypatch):
+    monkeypatch.setattr(threads, "MAX_MENTIONS", 2)
+    with app.app_context():
+        for name in ("Ada", "Bo"):
+            make_user(role="council", name=name, email=f"{name.lower()}@example.com")
+    response = as_council.post("/p/fy27-plan/threads", {"rev": "1", "body": "@lead @ada @bo please look"})
+    assert response.status_code == 400
+    assert "A comment can mention at most 2 people; this one mentions 3." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(Thread)).first() is None
+        assert db.session.execute(select(Notification)).first() is None
+
+
+@pytest.fixture
+def words_of_cora(app, people, plan):
+    """Cora (council) wrote a comment and an open suggestion."""
+    with app.app_context():
+        thread = comment_on(people["council"], "oldest cores", 4, "Which banks exactly?")
+        proposal = suggestion(people["council"], "oldest cores", "most dated cores")
+        comment_id = db.session.get(Thread, thread.id).comments[0].id
+        return {"comment_id": comment_id, "suggestion_id": proposal.id}
+
+
+@pytest.mark.parametrize(("new_role", "allowed"), [("field", False), ("council", True), ("lead", True)])
+def test_an_author_changes_their_words_only_while_council_or_lead(
+    app, people, words_of_cora, browser, new_role, allowed
+):
+    with app.app_context():
+        accounts.set_role(people["lead"], people["council"].id, new_role)
+    cora = browser(people["council"])  # her role change ended her sessions: she signs in again
+    edited = cora.post(f"/comments/{words_of_cora['comment_id']}/edit", {"body": "Which banks? All of them."})
+    refreshed = cora.post(f"/threads/{words_of_cora['suggestion_id']}/refresh", {"replacement": "NEW TEXT"})
+    deleted = cora.post(f"/comments/{words_of_cora['comment_id']}/delete")
+    expected = 303 if allowed else 403
+    assert (edited.status_code, refreshed.status_code, deleted.status_code) == (expected, expected, expected)
+    with app.app_context():
+        comment = db.session.get(Comment, words_of_cora["comment_id"])
+        proposal = db.session.get(Thread, words_of_cora["suggestion_id"])
+        if allowed:
+            assert comment.deleted_at is not None and proposal.replacement == "NEW TEXT"
+        else:
+            assert comment.body == "Which banks exactly?" and comment.deleted_at is None and comment.edited_at is None
+            assert proposal.replacement == "most dated cores"
+
+
+def test_a_lead_accepting_a_demoted_members_suggestion_gets_the_text_they_wrote_while_on_the_council(
+    app, people, words_of_cora, browser, as_lead
+):
+    with app.app_context():
+        accounts.set_role(people["lead"], people["council"].id, "field")
+    cora = browser(people["council"])
+    assert cora.post(f"/threads/{words_of_cora['suggestion_id']}/refresh", {"replacement": "SPAM"}).status_code == 403
+    assert as_lead.post(f"/threads/{words_of_cora['suggestion_id']}/accept").status_code == 303
+    with app.app_context():
+        assert "most dated cores" in head_body() and "SPAM" not in head_body()

@@ -54,23 +54,32 @@ def _by_email(email: str):
 @click.argument("email")
 @click.argument("role", type=click.Choice(["lead", "council", "field"]))
 def set_role(email: str, role: str) -> None:
-    """Change someone's role (ends their sessions)."""
+    """Change someone's role (ends their sessions; any role but council ends their council seat)."""
     try:
-        accounts.set_role(None, _by_email(email).id, role)
+        change = accounts.set_role(None, _by_email(email).id, role)
     except WikiError as error:
         _fail(error)
     click.echo(f"{email} is now {role}.")
+    _echo_seat_end(change)
 
 
 @users.command("deactivate")
 @click.argument("email")
 def deactivate(email: str) -> None:
-    """Stop someone signing in (ends their sessions; their contributions stay)."""
+    """Stop someone signing in (ends their sessions and council seat; their contributions stay)."""
     try:
-        accounts.set_active(None, _by_email(email).id, False)
+        change = accounts.set_active(None, _by_email(email).id, False)
     except WikiError as error:
         _fail(error)
     click.echo(f"{email} is deactivated.")
+    _echo_seat_end(change)
+
+
+def _echo_seat_end(change: accounts.AccountChange) -> None:
+    if change.seat_end is not None:
+        click.echo(f"Their council seat ({change.seat_end.member.represents}) ended.")
+        for name in change.seat_end.unassigned:
+            click.echo(f"“{name}” now needs an owner; the leads have it in their inbox.")
 
 
 @users.command("set-password")

@@ -24,6 +24,18 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _password_hash_method() -> str:
+    """scrypt, werkzeug's memory-hard default, unless told otherwise. Changing it leaves existing hashes
+    working: each stored hash names the method it was made with."""
+    method = os.environ.get("PASSWORD_HASH_METHOD") or "scrypt"
+    if method.partition(":")[0] not in {"scrypt", "pbkdf2"}:
+        raise RuntimeError(
+            f"PASSWORD_HASH_METHOD={method!r} is not a method werkzeug hashes with "
+            "(use scrypt, or pbkdf2:sha256 with an iteration count, like pbkdf2:sha256:600000)."
+        )
+    return method
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the config dict; the production checks live here so a bad deploy fails at start, not later."""
     environment = os.environ.get("WIKI_ENV", "development")
@@ -42,7 +54,9 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "TRUST_PROXY": _int("TRUST_PROXY", 0),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 60),
+        "PASSWORD_HASH_METHOD": _password_hash_method(),
         "HISTORY_PAGE_SIZE": _int("HISTORY_PAGE_SIZE", 50),
         "SITE_NAME": os.environ.get("SITE_NAME", "Council Wiki"),
         "REQUIRE_SECOND_APPROVER": _bool("REQUIRE_SECOND_APPROVER"),

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -60,6 +60,17 @@ def write_transaction() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def lock_row(session: Session, query: Select):
+    """Lock the row a query names (SELECT … FOR UPDATE) and read it as it is now, or None.
+
+    populate_existing is the point: the session may already hold that object, read before another writer
+    committed, and without it the locked SELECT hands back the stale copy (seen on PostgreSQL, READ
+    COMMITTED: two leads approving at once left the older revision published). Every lock goes through here."""
+    return session.execute(
+        query.with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 def is_database_busy(error: OperationalError) -> bool:

@@ -17,6 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
+from wiki.views import whole_number
+
 ROLE_CHOICES = [
     SelectChoice("field", "Field rep"),
     SelectChoice("council", "Council member"),
@@ -79,7 +81,8 @@ STATUS_CHOICES = [
 class CouncilMemberForm(FlaskForm):
     """The templates list the choices; the service checks every value."""
 
-    person_id = SelectField("Person", coerce=int, validate_choice=False)
+    # Not coerce=int: it passes a number of any size on, and SQLite can't even compare one past 64 bits.
+    person_id = SelectField("Person", coerce=whole_number, validate_choice=False)
     represents = StringField("Region or group", validators=[Optional()])
     term_start = DateField("Term starts", validators=[Optional()])
     term_end = DateField("Term ends (optional)", validators=[Optional()])

@@ -88,9 +88,9 @@ class User(db.Model):
     summary_emails: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a memory-hard key-derivation function.
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str) -> None:
+        # The method is the PASSWORD_HASH_METHOD setting, passed in by the service (scrypt unless overridden).
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -116,13 +116,18 @@ class User(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed logins per email address, kept in the database so every app server sees them."""
+    """Failed sign-ins, kept in the database so every app server sees them (wiki/services/signin_throttle.py).
+
+    A row counts one email from one client address; an empty email counts that address for every email, and an
+    empty address that email from everywhere."""
 
     __tablename__ = "login_throttles"
 
-    key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Pruning reads this on every failed sign-in.
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -131,8 +136,7 @@ class Page(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[PageKind] = mapped_column(_enum(PageKind, "page_kind"), default=PageKind.NOTE)
+    # No title or kind here: they are part of each revision, so the field reads the published one's.
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Denormalised pointers, updated in the same transaction as the revision they name; the head
@@ -172,6 +176,9 @@ class Revision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
+    # Part of the snapshot like the body: a retitle is reviewed and published like any other change.
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[PageKind] = mapped_column(_enum(PageKind, "page_kind"), default=PageKind.NOTE)
     # Deferred: lists of revisions never need the text, and a view usually finds it rendered in the cache.
     body: Mapped[str] = mapped_column(Text, deferred=True)
     size: Mapped[int] = mapped_column(Integer)
@@ -319,6 +326,7 @@ class NotificationKind(enum.StrEnum):
     SUGGESTION = "suggestion"
     REVIEW = "review"
     FEEDBACK = "feedback"
+    COUNCIL = "council"  # a seat ended and left a tactic without an owner
 
 
 class Notification(db.Model):
@@ -406,7 +414,7 @@ class Tactic(db.Model):
 
     plan: Mapped[Page] = relationship(foreign_keys=[plan_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
-    pages: Mapped[list[Page]] = relationship(secondary=tactic_pages, order_by="Page.title")
+    pages: Mapped[list[Page]] = relationship(secondary=tactic_pages, order_by="Page.slug")
     reviews: Mapped[list[TacticReview]] = relationship(
         back_populates="tactic", order_by="TacticReview.created_at.desc()", cascade="all, delete-orphan"
     )

@@ -11,16 +11,30 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from wiki.db import is_database_busy
 from wiki.errors import Busy, TooManyAttempts, WikiError
 from wiki.extensions import db, login_manager
-from wiki.services import accounts, inbox, permissions
+from wiki.services import accounts, inbox, pages, permissions
 
+# Werkzeug's own multipart parser reads in chunks of this size; the decoder's size limit applies per chunk.
+MULTIPART_CHUNK = 64 * 1024
+NOT_UTF8 = "bytes that aren't valid UTF-8 text"
+NUL = "NUL characters, which can't be stored"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a URL names a row, so a number no id column can hold is a 404 like any missing row
+    (SQLite can't even compare past 64 bits: OverflowError)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = 2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -42,6 +56,8 @@ def page_or_fragment(template: str, fragment: str | None = None, status: int = 2
 
 
 def init_app(app: Flask) -> None:
+    """Before the blueprints are registered: their routes take the `int` converter from here."""
+    app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     if app.config["TRUST_PROXY"]:
         hops = app.config["TRUST_PROXY"]
@@ -52,7 +68,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts.load_session_user)
 
-    app.before_request(_refuse_undecodable_forms)
+    app.before_request(_refuse_unreadable_input)
     app.after_request(_security_headers)
 
     app.register_error_handler(WikiError, _wiki_error)
@@ -68,6 +84,8 @@ def init_app(app: Flask) -> None:
             "is_staff": permissions.is_staff(current_user),
             "is_lead": permissions.is_lead(current_user),
             "unread": (lambda: inbox.unread_count(current_user)) if signed_in else (lambda: 0),
+            # What a template shows of a page (title, kind) is the revision this reader may see.
+            "shown": lambda page: pages.shown(current_user, page),
         }
 
 
@@ -83,18 +101,82 @@ def _security_headers(response):
     return response
 
 
-def _refuse_undecodable_forms():
-    """Werkzeug quietly replaces invalid UTF-8 with U+FFFD; we refuse it instead, so no text is mangled."""
-    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
-        return None
-    raw = request.get_data(cache=True)
+def _refuse_unreadable_input():
+    """One check of every text a request brings, before anything reads it: the path, the query string, and form
+    field names and values in either encoding. Werkzeug quietly replaces invalid UTF-8 with U+FFFD; we refuse it
+    instead, so no text is mangled. NUL is refused too: PostgreSQL can't store it in text."""
+    problem = _text_problem(_raw_path()) or _text_problem(_unquote_plus(request.query_string))
+    if problem:
+        return _error_page(400, "That can't be used", f"The address contained {problem}.")
+    problem = _form_problem()
+    if problem:
+        return _error_page(400, "That can't be used", f"The form contained {problem}.")
+    return None
+
+
+def _raw_path() -> bytes:
+    """The path as the client sent it. PATH_INFO can't be trusted to show bad bytes: werkzeug's own server and
+    test client build it with U+FFFD already in; gunicorn and werkzeug also pass the raw request line on."""
+    environ = request.environ
+    raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw_uri:
+        return unquote_to_bytes(raw_uri.encode("latin-1", "replace").partition(b"?")[0])
+    return environ.get("PATH_INFO", "").encode("latin-1", "replace")
+
+
+def _form_problem() -> str | None:
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return _text_problem(_unquote_plus(request.get_data(cache=True)))
+    if request.mimetype == "multipart/form-data":
+        return _multipart_problem(request.get_data(cache=True))
+    return None
+
+
+def _unquote_plus(raw: bytes) -> bytes:
+    # Decoding the whole string is as strict as decoding each name and value: "&" and "=" are ASCII.
+    return unquote_to_bytes(raw.replace(b"+", b" "))
+
+
+def _text_problem(raw: bytes) -> str | None:
     try:
-        for pair in raw.split(b"&"):
-            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
-        return _error_page(400, "That can't be used", "The form contained bytes that aren't valid UTF-8 text.")
-    if b"%00" in raw or b"\x00" in raw:
-        return _error_page(400, "That can't be used", "The form contained NUL characters, which can't be stored.")
+        return NOT_UTF8
+    return NUL if b"\x00" in raw else None
+
+
+def _multipart_problem(raw: bytes) -> str | None:
+    """The same check on a multipart body, part by part as werkzeug will read it. A file's content is left
+    alone (slides are binary); its field name and file name are checked like any text."""
+    try:
+        boundary = request.mimetype_params["boundary"].encode("ascii")
+    except (KeyError, UnicodeEncodeError):
+        return None  # werkzeug reads no form from it either
+    decoder = MultipartDecoder(
+        boundary, max_form_memory_size=request.max_form_memory_size, max_parts=request.max_form_parts
+    )
+    chunks = [raw[i : i + MULTIPART_CHUNK] for i in range(0, len(raw), MULTIPART_CHUNK)]
+    part, value = None, bytearray()
+    try:
+        for chunk in [*chunks, None]:
+            decoder.receive_data(chunk)
+            event = decoder.next_event()
+            while not isinstance(event, Epilogue | NeedData):
+                if isinstance(event, Field | File):
+                    part, value = event, bytearray()
+                    # Part headers were decoded strictly (see below), so only NUL can be wrong with the names.
+                    names = (event.name, event.filename) if isinstance(event, File) else (event.name,)
+                    if any("\x00" in (name or "") for name in names):
+                        return NUL
+                elif isinstance(event, Data) and isinstance(part, Field):
+                    value += event.data
+                    if not event.more_data and (problem := _text_problem(bytes(value))):
+                        return problem
+                event = decoder.next_event()
+    except UnicodeDecodeError:
+        return NOT_UTF8  # in a part's headers, where its field name is
+    except ValueError:
+        return None  # malformed: werkzeug reads no form from it either
     return None
 
 

@@ -3,27 +3,41 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from functools import cache
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from wiki.db import write_transaction
-from wiki.errors import BadInput, Conflict, NotFound, TooManyAttempts, require
+from wiki.errors import BadInput, Conflict, NotFound, require
 from wiki.extensions import db
-from wiki.models import LoginThrottle, Role, User, utcnow
+from wiki.models import Role, User
+from wiki.services import signin_throttle
 from wiki.services.permissions import can_manage_users
+from wiki.services.seats import SeatEnd, current_seat, end_seat
 
 MIN_PASSWORD_LENGTH = 10
-MAX_LOCKOUT = timedelta(minutes=15)
+# Longer can't be an account; cut to the column's size so a long one is still counted, never an error.
+EMAIL_MAX_LENGTH = 254
+ADDRESS_MAX_LENGTH = 64
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class InvalidCredentials(BadInput):
     status = 401
     title = "Sign-in failed"
+
+
+def password_hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+@cache
+def dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so a wrong email costs as long as a wrong password."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def normalise_email(email: str) -> str:
@@ -45,46 +59,25 @@ def load_session_user(token: str) -> User | None:
     return user
 
 
-def authenticate(email: str, password: str, *, max_failures: int, lockout_seconds: int) -> User:
-    """Check a password; repeated failures for one email are slowed down, growing up to 15 minutes."""
-    key = normalise_email(email)
-    now = utcnow()
-    throttle = db.session.get(LoginThrottle, key)
-    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
-        wait = int((throttle.blocked_until - now).total_seconds()) + 1
-        raise TooManyAttempts(
-            f"Too many failed sign-in attempts for this email. Please wait {wait} seconds and try again.",
-            retry_after=wait,
-        )
-    user = find_user_by_email(key)
+def authenticate(email: str, password: str, *, address: str | None, limits: signin_throttle.Limits) -> User:
+    """Check a password from a client at `address`; repeated failures are slowed down (see signin_throttle)."""
+    key = normalise_email(email)[:EMAIL_MAX_LENGTH]
+    if not key:
+        raise InvalidCredentials("Please enter your email and password.")
+    # Without an address (a server on a Unix socket, no proxy), every client counts as one.
+    address = (address or "unknown")[:ADDRESS_MAX_LENGTH]
+    signin_throttle.reserve(key, address, limits)
+    user = find_user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(password_hash_method()), password)
         ok = False
     else:
         ok = user.check_password(password) and user.active
-    if ok:
-        if throttle is not None:
-            with write_transaction() as session:
-                session.execute(LoginThrottle.__table__.delete().where(LoginThrottle.key == key))
-        return user
-    _record_failure(key, max_failures, lockout_seconds)
-    raise InvalidCredentials("That email and password don't match an active account.")
-
-
-def _record_failure(key: str, max_failures: int, lockout_seconds: int) -> None:
-    with write_transaction() as session:
-        throttle = session.get(LoginThrottle, key)
-        now = utcnow()
-        if throttle is None:
-            throttle = LoginThrottle(key=key, failures=0)
-            session.add(throttle)
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        if throttle.failures >= max_failures:
-            # Each failure past the limit doubles the wait, up to a ceiling.
-            doublings = min(throttle.failures - max_failures, 10)
-            wait = min(timedelta(seconds=lockout_seconds * 2**doublings), MAX_LOCKOUT)
-            throttle.blocked_until = now + wait
+    if not ok:
+        signin_throttle.prune()
+        raise InvalidCredentials("That email and password don't match an active account.")
+    signin_throttle.forgive(key, address)
+    return user
 
 
 def validate_password(password: str) -> None:
@@ -115,7 +108,7 @@ def create_user(actor: User | None, email: str, name: str, role: str, password: 
         if session.execute(select(User.id).where(User.email == email)).first():
             raise Conflict(f"There is already an account for {email}.")
         user = User(email=email, name=name, role=role_value, region=(region or "").strip() or None)
-        user.set_password(password)
+        user.set_password(password, password_hash_method())
         session.add(user)
     return user
 
@@ -144,7 +137,14 @@ def _guard_last_lead(session, user: User, becoming_lead: bool) -> None:
             raise Conflict("This is the last active marketing lead; make someone else a lead first.")
 
 
-def set_role(actor: User | None, user_id: int, role: str) -> User:
+@dataclass(frozen=True)
+class AccountChange:
+    user: User
+    seat_end: SeatEnd | None = None  # the council seat the change ended, if it ended one
+
+
+def set_role(actor: User | None, user_id: int, role: str) -> AccountChange:
+    """A lead's (or the command line's) change of role; moving off `council` also ends a council seat."""
     user = get_user(actor, user_id)
     try:
         new_role = Role(role)
@@ -152,18 +152,23 @@ def set_role(actor: User | None, user_id: int, role: str) -> User:
         raise BadInput("The role must be lead, council or field.") from None
     with write_transaction() as session:
         user = session.get(User, user_id)
-        apply_role(session, user, new_role)
-    return user
+        seat_end = apply_role(session, user, new_role, actor)
+    return AccountChange(user, seat_end)
 
 
-def apply_role(session, user: User, role: Role) -> None:
+def apply_role(session, user: User, role: Role, actor: User | None = None) -> SeatEnd | None:
     """Change a role inside the caller's transaction (joining or leaving the council changes it too).
 
-    A new role ends the person's other sessions: their next request signs in again with the new rights."""
-    if user.role != role:
-        _guard_last_lead(session, user, role == Role.LEAD)
-        user.role = role
-        user.session_version += 1
+    A new role ends the person's other sessions: their next request signs in again with the new rights.
+    A seat on the council needs the council role (leads run the council, the field doesn't sit on it), so
+    any other role ends the person's seat, if they still hold one."""
+    if user.role == role:
+        return None
+    _guard_last_lead(session, user, role == Role.LEAD)
+    user.role = role
+    user.session_version += 1
+    seat = current_seat(session, user.id, lock=True) if role != Role.COUNCIL else None
+    return end_seat(session, seat, actor) if seat is not None else None
 
 
 def update_profile(actor: User | None, user_id: int, name: str, region: str | None) -> User:
@@ -176,10 +181,12 @@ def update_profile(actor: User | None, user_id: int, name: str, region: str | No
     return user
 
 
-def set_active(actor: User | None, user_id: int, active: bool) -> User:
+def set_active(actor: User | None, user_id: int, active: bool) -> AccountChange:
+    """Deactivating stops someone signing in and ends their council seat; reactivating gives no seat back."""
     user = get_user(actor, user_id)
     if actor is not None and actor.id == user_id and not active:
         raise Conflict("You can't deactivate your own account.")
+    seat_end = None
     with write_transaction() as session:
         user = session.get(User, user_id)
         if user.active and not active:
@@ -187,7 +194,10 @@ def set_active(actor: User | None, user_id: int, active: bool) -> User:
         if user.active != active:
             user.active = active
             user.session_version += 1
-    return user
+        seat = current_seat(session, user.id, lock=True) if not active else None
+        if seat is not None:
+            seat_end = end_seat(session, seat, actor)
+    return AccountChange(user, seat_end)
 
 
 def reset_password(actor: User | None, user_id: int, password: str) -> User:
@@ -195,7 +205,7 @@ def reset_password(actor: User | None, user_id: int, password: str) -> User:
     validate_password(password)
     with write_transaction() as session:
         user = session.get(User, user_id)
-        user.set_password(password)
+        user.set_password(password, password_hash_method())
         user.session_version += 1
     return user
 
@@ -206,7 +216,7 @@ def change_own_password(user: User, current: str, new: str) -> User:
     validate_password(new)
     with write_transaction() as session:
         me = session.get(User, user.id)
-        me.set_password(new)
+        me.set_password(new, password_hash_method())
         me.session_version += 1
     return me
 

@@ -21,8 +21,8 @@ from sqlalchemy.orm import joinedload
 from wiki.errors import BadInput, NotAllowed, NotFound, require
 from wiki.extensions import db
 from wiki.models import Approval, Decision, Page, Revision, RevisionOrigin, User
-from wiki.services.pages import check_slug, find_page
-from wiki.services.permissions import can_follow_published, can_read_drafts, can_read_revision, can_see_page
+from wiki.services.pages import check_slug, readable_page, shown_id
+from wiki.services.permissions import can_follow_published, can_read_drafts, can_read_revision
 from wiki.text.plaintext import xml_safe
 
 PER_PAGE = 50
@@ -91,7 +91,7 @@ class ChangeLog:
 class Choices:
     """What the filter form offers this reader: only pages and people they may know about."""
 
-    pages: list[Page]
+    pages: list[tuple[Page, Revision]]  # with the revision whose title this reader sees
     people: list[User]
     kinds: list[tuple[str, str]]
 
@@ -101,11 +101,7 @@ class Choices:
 
 def parse_filters(user: User, slug: str | None, person_id: int | None, kind: str | None) -> Filters:
     """Check the filters a reader asked for; a page the field can't read is as unknown as a missing one."""
-    page = None
-    if slug:
-        page = find_page(check_slug(slug))
-        if page is None or not can_see_page(user, page):
-            raise NotFound(f"There is no page called “{slug}”.")
+    page = readable_page(user, check_slug(slug)) if slug else None
     person = None
     if person_id is not None:
         person = db.session.get(User, person_id)
@@ -123,8 +119,8 @@ def parse_filters(user: User, slug: str | None, person_id: int | None, kind: str
 
 def filter_choices(user: User) -> Choices:
     require(can_follow_published(user), "Sign in to follow recent changes.")
+    pages = select(Page, Revision).join(Revision, Revision.id == shown_id(user)).order_by(func.lower(Revision.title))
     if can_read_drafts(user):
-        pages = select(Page).where(Page.head_revision_id.is_not(None))
         changed_by = or_(
             User.id.in_(select(Revision.author_id)),
             User.id.in_(select(Revision.accepted_by_id)),
@@ -132,7 +128,6 @@ def filter_choices(user: User) -> Choices:
         )
         kinds = list(ChangeKind)
     else:
-        pages = select(Page).where(Page.published_revision_id.is_not(None))
         approved = select(Approval.revision_id).where(Approval.decision == Decision.APPROVED)
         changed_by = or_(
             User.id.in_(select(Approval.decided_by_id).where(Approval.decision == Decision.APPROVED)),
@@ -142,7 +137,7 @@ def filter_choices(user: User) -> Choices:
         # The field only ever sees decisions, so there is nothing to choose between.
         kinds = [ChangeKind.REVIEW]
     return Choices(
-        pages=list(db.session.execute(pages.order_by(func.lower(Page.title))).scalars()),
+        pages=[(page, revision) for page, revision in db.session.execute(pages)],
         people=list(db.session.execute(select(User).where(changed_by).order_by(func.lower(User.name))).scalars()),
         kinds=[(kind.value, KIND_LABELS[kind]) for kind in kinds],
     )
@@ -298,7 +293,7 @@ def published_changes(reader: User, limit: int = FEED_SIZE) -> list[FeedEntry]:
             approval_id=approval.id,
             at=approval.created_at,
             slug=approval.revision.page.slug,
-            title=xml_safe(f"{approval.revision.page.title} — revision {approval.revision.number} published"),
+            title=xml_safe(f"{approval.revision.title} — revision {approval.revision.number} published"),
             approver=xml_safe(approval.decided_by.name),
             author=xml_safe(approval.revision.author.name),
             summary=xml_safe(approval.revision.summary),

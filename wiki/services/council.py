@@ -10,13 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from wiki.db import write_transaction
+from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
 from wiki.extensions import db
-from wiki.models import CouncilMember, Page, PageKind, Role, Tactic, User, utcnow
+from wiki.models import CouncilMember, Page, PageKind, Revision, Role, Tactic, User
 from wiki.services import tactics
 from wiki.services.accounts import apply_role
-from wiki.services.permissions import can_manage_council, can_see_page, is_signed_in
+from wiki.services.pages import shown_id
+from wiki.services.permissions import can_manage_council, is_signed_in
+from wiki.services.seats import current_seat, end_seat
 from wiki.services.tactics import TacticRow
 
 MAX_REPRESENTS = 80
@@ -100,20 +102,20 @@ def overview(user: User, now: datetime | None = None) -> Overview:
         by_plan.setdefault(row.tactic.plan_id, []).append(row)
         if row.tactic.owner_id is not None:
             by_owner.setdefault(row.tactic.owner_id, []).append(row)
-    plans = db.session.execute(select(Page).where(Page.kind == PageKind.PLAN).order_by(func.lower(Page.title)))
+    # Plans by the kind and title this reader sees (a draft retitle or a page turned into a plan stays with staff).
+    plans = db.session.execute(
+        select(Page, Revision)
+        .join(Revision, Revision.id == shown_id(user))
+        .where(Revision.kind == PageKind.PLAN)
+        .order_by(func.lower(Revision.title))
+    )
     return Overview(
         members=[Seat(member, by_owner.get(member.user_id, [])) for member in current_members(user)],
         former=former_members(user),
-        plans=[(plan, by_plan.get(plan.id, [])) for plan in plans.scalars() if can_see_page(user, plan)],
+        plans=[(plan, by_plan.get(plan.id, [])) for plan, _ in plans],
         target=target_size(),
         candidates=candidates(user) if can_manage_council(user) else [],
     )
-
-
-def _current_seat(session, user_id: int) -> CouncilMember | None:
-    return session.execute(
-        select(CouncilMember).where(CouncilMember.user_id == user_id, CouncilMember.left_at.is_(None))
-    ).scalar_one_or_none()
 
 
 def add_member(
@@ -149,7 +151,7 @@ def add_member(
                 raise BadInput(f"Say which region or group {person.name} speaks for.", field="represents")
             if len(represents) > MAX_REPRESENTS:
                 raise BadInput(f"The region or group can be at most {MAX_REPRESENTS} characters.", field="represents")
-            seat = _current_seat(session, person.id)
+            seat = current_seat(session, person.id)
             if seat is not None:
                 raise Conflict(f"{person.name} is already on the council, for {seat.represents}.", field="person_id")
             size = (
@@ -170,7 +172,7 @@ def add_member(
             session.add(member)
             role_changed = person.role == Role.FIELD
             if role_changed:
-                apply_role(session, person, Role.COUNCIL)
+                apply_role(session, person, Role.COUNCIL, user)
             session.flush()
     except IntegrityError:
         # The partial unique index: another lead seated the same person a moment ago.
@@ -180,7 +182,7 @@ def add_member(
 
 def _seat(session, member_id: int, *, lock: bool = False) -> CouncilMember:
     query = select(CouncilMember).where(CouncilMember.id == member_id)
-    member = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    member = lock_row(session, query) if lock else session.execute(query).scalar_one_or_none()
     if member is None:
         raise NotFound("There is no such council seat.")
     if member.left_at is not None:
@@ -201,13 +203,8 @@ def remove_member(user: User, member_id: int) -> SeatChange:
     require(can_manage_council(user), "Only marketing leads manage the council.")
     with write_transaction() as session:
         member = _seat(session, member_id, lock=True)
-        member.left_at = utcnow()
-        person = member.user
-        role_changed = person.role == Role.COUNCIL
+        ended = end_seat(session, member, user)
+        role_changed = member.user.role == Role.COUNCIL
         if role_changed:
-            apply_role(session, person, Role.FIELD)
-        owned = list(session.execute(select(Tactic).where(Tactic.owner_id == person.id)).scalars())
-        for tactic in owned:
-            tactic.owner_id = None
-        unassigned = sorted(tactic.name for tactic in owned)
-    return SeatChange(member, role_changed, unassigned)
+            apply_role(session, member.user, Role.FIELD, user)
+    return SeatChange(member, role_changed, ended.unassigned)

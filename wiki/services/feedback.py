@@ -11,13 +11,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from wiki.db import write_transaction
+from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
     Feedback,
     NotificationKind,
     Page,
+    Revision,
     Role,
     Tactic,
     User,
@@ -137,7 +138,7 @@ def _headline(user: User, page: Page, would_share: bool, note: str, changed: boo
     """“Aisha Khan (EMEA) would not share “Customer presentation”: clients found slide 7 generic”."""
     who = f"{user.name} ({user.region})" if user.region else user.name
     verdict = "would share" if would_share else "would not share"
-    text = f"{who} {'changed their answer: ' if changed else ''}{verdict} “{page.title}”"
+    text = f"{who} {'changed their answer: ' if changed else ''}{verdict} “{page.published.title}”"
     if note:
         # One line in the inbox, however the rep laid the note out.
         text += ": " + " ".join(note.split())
@@ -155,18 +156,16 @@ def give_feedback(user: User, page: Page, would_share: bool | None, note: str) -
         "Feedback comes from field reps. Council members and marketing leads comment on the page instead.",
     )
     if not can_see_page(user, page):
-        raise NotFound(
-            f"“{page.title}” hasn't been published yet. The marketing leads will publish it once it is approved."
-        )
+        raise NotFound(f"There is no page called “{page.slug}”.")
     if would_share is None:
         raise BadInput("Answer yes or no: would you share this with a client?", field="would_share")
     note = _check_note(note)
     with write_transaction() as session:
         # Under the page lock, so the answer names the version published when it is stored and two quick
         # submissions can't both add an answer for the same version.
-        page = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+        page = lock_row(session, select(Page).where(Page.id == page.id))
         if page.published_revision_id is None:
-            raise NotFound(f"“{page.title}” hasn't been published yet.")
+            raise NotFound(f"There is no page called “{page.slug}”.")
         answer = session.execute(
             select(Feedback)
             .where(Feedback.author_id == user.id, Feedback.revision_id == page.published_revision_id)
@@ -200,7 +199,7 @@ def feedback_for_page(user: User, page: Page) -> PageFeedback:
     """Every answer on the page for the council and leads; a field rep gets only their own."""
     require(is_signed_in(user), "Sign in to see feedback.")
     if not can_see_page(user, page):
-        raise NotFound(f"“{page.title}” hasn't been published yet.")
+        raise NotFound(f"There is no page called “{page.slug}”.")
     query = (
         select(Feedback)
         .where(Feedback.page_id == page.id)
@@ -229,10 +228,12 @@ def own_answer(user: User, page: Page) -> OwnAnswer:
 
 def _tallies(condition) -> tuple[int, int, list[PageTally]]:
     rows = db.session.execute(
-        select(Page.id, Page.slug, Page.title, Feedback.would_share, func.count())
+        select(Page.id, Page.slug, Revision.title, Feedback.would_share, func.count())
         .join(Page, Page.id == Feedback.page_id)
+        # Feedback is only ever on published pages, and these lists can reach the field's summary.
+        .join(Revision, Revision.id == Page.published_revision_id)
         .where(condition)
-        .group_by(Page.id, Page.slug, Page.title, Feedback.would_share)
+        .group_by(Page.id, Page.slug, Revision.title, Feedback.would_share)
     ).all()
     found: dict[int, dict] = {}
     for page_id, slug, title, would_share, count in rows:
@@ -282,7 +283,7 @@ def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
             author=answer.author.name,
             region=answer.author.region or "",
             page_slug=answer.page.slug,
-            page_title=answer.page.title,
+            page_title=answer.revision.title,
             revision_number=answer.revision.number,
             would_share=answer.would_share,
             note=answer.note,

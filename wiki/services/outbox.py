@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import Row, and_, bindparam, func, insert, or_, select, update
 
-from wiki.db import write_transaction
+from wiki.db import lock_row, write_transaction
 from wiki.errors import Conflict, NotFound, require
 from wiki.extensions import db
 from wiki.mail import Letter, MailSettings, Recipient, SendFailure, Transport, new_message_id, transport_for
@@ -119,9 +119,7 @@ def queue(summary_id: int, *, actor: User | None = None) -> int:
     settings = MailSettings.from_config(current_app.config)
     with write_transaction() as session:
         # The lock makes two queue() calls on PostgreSQL take turns instead of colliding on the constraint.
-        summary = session.execute(
-            select(Summary).where(Summary.id == summary_id).with_for_update()
-        ).scalar_one_or_none()
+        summary = lock_row(session, select(Summary).where(Summary.id == summary_id))
         if _sendable(summary, summary_id).state != SummaryState.SENDING:
             return 0
         already = select(Delivery.user_id).where(Delivery.summary_id == summary_id)

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
-from wiki.db import write_transaction
+from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, TooLarge, require
 from wiki.extensions import db
 from wiki.models import Draft, Page, PageKind, Revision, RevisionOrigin, User, utcnow
 from wiki.services.anchoring import reanchor_threads
-from wiki.services.permissions import can_edit, can_read_drafts, can_read_revision
+from wiki.services.permissions import can_edit, can_read_drafts, can_read_revision, can_see_page
 from wiki.text.merge import merge
 from wiki.text.slugs import SLUG_RULE, is_valid_slug
 
@@ -102,10 +102,30 @@ def default_title(slug: str) -> str:
 # Reading ------------------------------------------------------------------------------------------
 
 
+def shown_id(user: User | None):
+    """The column naming the revision this reader sees of each page, for queries over many pages."""
+    return Page.head_revision_id if can_read_drafts(user) else Page.published_revision_id
+
+
+def shown(user: User | None, page: Page) -> Revision | None:
+    """The revision of the page this reader sees — its text, title and kind: the draft head for council
+    and leads, the published revision for everyone else (None when they may not see the page at all)."""
+    return page.head if can_read_drafts(user) else page.published
+
+
+def name_for_staff(page: Page) -> str:
+    """The head's title, for messages only council and leads read (notices, errors on staff-only routes)."""
+    return page.head.title if page.head is not None else default_title(page.slug)
+
+
+def _no_such_page(slug: str) -> NotFound:
+    return NotFound(f"There is no page called “{slug}”.")
+
+
 def get_page(slug: str) -> Page:
-    page = db.session.execute(select(Page).where(Page.slug == slug)).scalar_one_or_none()
+    page = find_page(slug)
     if page is None:
-        raise NotFound(f"There is no page called “{slug}”.")
+        raise _no_such_page(slug)
     return page
 
 
@@ -113,12 +133,21 @@ def find_page(slug: str) -> Page | None:
     return db.session.execute(select(Page).where(Page.slug == slug)).scalar_one_or_none()
 
 
+def readable_page(user: User | None, slug: str) -> Page:
+    """The page, if this reader may know it exists; a page they may not see answers exactly as a missing one,
+    so its title, and even its existence, stay with the people working on it."""
+    page = find_page(slug)
+    if page is None or not can_see_page(user, page):
+        raise _no_such_page(slug)
+    return page
+
+
 def get_revision(page: Page, number: int) -> Revision:
     revision = db.session.execute(
         select(Revision).where(Revision.page_id == page.id, Revision.number == number)
     ).scalar_one_or_none()
     if revision is None:
-        raise NotFound(f"“{page.title}” has no revision {number}.")
+        raise NotFound(f"“{name_for_staff(page)}” has no revision {number}.")
     return revision
 
 
@@ -127,36 +156,56 @@ def visible_revision(user: User, page: Page, number: int | None = None) -> Revis
     if can_read_drafts(user):
         if number is None:
             if page.head is None:
-                raise NotFound(f"“{page.title}” has no text yet.")
+                raise NotFound(f"“{name_for_staff(page)}” has no text yet.")
             return page.head
         return get_revision(page, number)
     if page.published is None:
-        raise NotFound(
-            f"“{page.title}” hasn't been published yet. The marketing leads will publish it once it is approved."
-        )
+        raise _no_such_page(page.slug)
     if number is not None and number != page.published.number:
-        raise NotFound(f"Revision {number} of “{page.title}” is not published; you can read the published version.")
+        raise NotFound(
+            f"Revision {number} of this page is not published; you can read the published version, "
+            f"revision {page.published.number}."
+        )
     revision = page.published
     require(can_read_revision(user, page, revision), "You can't read this version.")
     return revision
 
 
-def history(user: User, page: Page, page_no: int, per_page: int) -> tuple[list[Revision], int]:
+@dataclass(frozen=True)
+class HistoryRow:
+    """A line of a page's history: the revision, and what it changed of the title and kind."""
+
+    revision: Revision
+    title_from: str | None = None  # the previous revision's title, when this one changed it
+    kind_from: PageKind | None = None
+
+
+def history(user: User, page: Page, page_no: int, per_page: int) -> tuple[list[HistoryRow], int]:
     require(can_read_drafts(user), "Only the council and marketing leads can see a page's history.")
     total = page.head_number
     pages = max(1, -(-total // per_page))
     if page_no < 1 or page_no > pages:
         raise NotFound(f"History page {page_no} doesn't exist; there are {pages}.")
+    # One more than shown, so the oldest revision listed can say what it changed.
     revisions = list(
         db.session.execute(
             select(Revision)
             .where(Revision.page_id == page.id)
             .order_by(Revision.number.desc())
-            .limit(per_page)
+            .limit(per_page + 1)
             .offset((page_no - 1) * per_page)
         ).scalars()
     )
-    return revisions, pages
+    rows = []
+    for revision, older in zip(revisions[:per_page], [*revisions[1:], None], strict=False):
+        rows.append(
+            HistoryRow(
+                revision,
+                title_from=older.title if older is not None and older.title != revision.title else None,
+                kind_from=older.kind if older is not None and older.kind != revision.kind else None,
+            )
+        )
+    return rows, pages
 
 
 def compare(user: User, page: Page, from_number: int, to_number: int) -> tuple[Revision, Revision]:
@@ -173,20 +222,18 @@ def compare(user: User, page: Page, from_number: int, to_number: int) -> tuple[R
     ).scalar_one_or_none()
     if old is None or new is None:
         missing = from_number if old is None else to_number
-        raise NotFound(f"“{page.title}” has no revision {missing}.")
+        raise NotFound(f"“{name_for_staff(page)}” has no revision {missing}.")
     return old, new
 
 
 def list_pages(user: User) -> dict[PageKind, list[tuple[Page, Revision]]]:
-    """Every page this user can read, grouped by kind, with the revision they would see."""
-    staff = can_read_drafts(user)
-    shown = Page.head_revision_id if staff else Page.published_revision_id
+    """Every page this user can read, grouped by the kind they see, with the revision they would see."""
     rows = db.session.execute(
-        select(Page, Revision).join(Revision, Revision.id == shown).order_by(func.lower(Page.title))
+        select(Page, Revision).join(Revision, Revision.id == shown_id(user)).order_by(func.lower(Revision.title))
     ).all()
     grouped: dict[PageKind, list[tuple[Page, Revision]]] = {kind: [] for kind in PageKind}
     for page, revision in rows:
-        grouped[page.kind].append((page, revision))
+        grouped[revision.kind].append((page, revision))
     return grouped
 
 
@@ -235,6 +282,7 @@ def open_editor(user: User, slug: str) -> tuple[Page | None, Revision | None, Dr
 
 def autosave_draft(user: User, submission: EditSubmission) -> Draft | None:
     """Called while the user types; an untouched editor leaves no draft behind."""
+    require(can_edit(user), "Only the council and marketing leads can edit pages.")
     page = find_page(submission.slug)
     if page is not None and page.head is not None and normalise_body(submission.body) == page.head.body:
         return None
@@ -282,50 +330,56 @@ def save_revision(user: User, submission: EditSubmission) -> SaveResult:
             raise
 
 
+def _three_way(base, mine, theirs):
+    """A field of the page (title, kind) after a merge: what I changed wins, what I left alone follows theirs."""
+    return theirs if mine == base else mine
+
+
 def _save_locked(
     user: User, slug: str, body: str, summary: str, title: str, kind: PageKind | None, base_number: int
 ) -> SaveResult:
     with write_transaction() as session:
-        page = session.execute(select(Page).where(Page.slug == slug).with_for_update()).scalar_one_or_none()
+        page = lock_row(session, select(Page).where(Page.slug == slug))
         if page is None:
             if base_number != 0:
                 raise Conflict(f"The page “{slug}” no longer exists, so there is nothing to edit.")
-            page = Page(
-                slug=slug, title=title or default_title(slug), kind=kind or PageKind.NOTE, created_by_id=user.id
-            )
+            page = Page(slug=slug, created_by_id=user.id)
             session.add(page)
             session.flush()
         elif base_number > page.head_number:
             raise BadInput(f"Revision {base_number} doesn't exist yet; the newest is {page.head_number}.")
-        else:
-            if title:
-                page.title = title
-            if kind is not None:
-                page.kind = kind
 
-        head_body = page.head.body if page.head is not None else ""
+        head = page.head
+        head_body = head.body if head is not None else ""
         origin = RevisionOrigin.EDIT
         merged_over: tuple[Revision, ...] = ()
         text = body
+        new_title = title or (head.title if head is not None else default_title(slug))
+        new_kind = kind or (head.kind if head is not None else PageKind.NOTE)
         if base_number != page.head_number:
-            base_body = (
+            base = (
                 session.execute(
-                    select(Revision.body).where(Revision.page_id == page.id, Revision.number == base_number)
+                    select(Revision)
+                    .options(undefer(Revision.body))
+                    .where(Revision.page_id == page.id, Revision.number == base_number)
                 ).scalar_one()
                 if base_number
-                else ""
+                else None
             )
-            result = merge(base_body, body, head_body)
+            result = merge(base.body if base is not None else "", body, head_body)
             if not result.clean:
                 raise EditConflict(
                     page=page,
                     mine=body,
                     summary=summary,
                     base_number=base_number,
-                    head=page.head,
+                    head=head,
                     conflicts=result.conflicts,
                 )
             text = result.text
+            if base is not None and head is not None:
+                new_title = _three_way(base.title, new_title, head.title)
+                new_kind = _three_way(base.kind, new_kind, head.kind)
             origin = RevisionOrigin.MERGE
             merged_over = tuple(
                 session.execute(
@@ -334,11 +388,13 @@ def _save_locked(
                     .order_by(Revision.number)
                 ).scalars()
             )
-        if page.head is not None and text == head_body:
+        if head is not None and (text, new_title, new_kind) == (head_body, head.title, head.kind):
             session.execute(Draft.__table__.delete().where(Draft.user_id == user.id, Draft.slug == slug))
             return SaveResult(page=page, revision=None, unchanged=True)
 
-        revision = append_revision(session, page, user, text, summary, base_number, origin)
+        revision = append_revision(
+            session, page, user, text, summary, base_number, origin, title=new_title, kind=new_kind
+        )
         session.execute(Draft.__table__.delete().where(Draft.user_id == user.id, Draft.slug == slug))
     return SaveResult(page=page, revision=revision, merged=origin == RevisionOrigin.MERGE, merged_over=merged_over)
 
@@ -353,13 +409,20 @@ def append_revision(
     origin: RevisionOrigin,
     restored_from: int | None = None,
     accepted_by: User | None = None,
+    title: str | None = None,
+    kind: PageKind | None = None,
 ) -> Revision:
-    """The one place a revision is written: numbering, head pointers and re-anchoring happen together."""
+    """The one place a revision is written: numbering, head pointers and re-anchoring happen together.
+
+    Title and kind carry over from the head unless the change sets them."""
+    head = page.head
     size = len(text.encode("utf-8"))
-    previous = page.head.size if page.head is not None else 0
+    previous = head.size if head is not None else 0
     revision = Revision(
         page_id=page.id,
         number=page.head_number + 1,
+        title=title or (head.title if head is not None else default_title(page.slug)),
+        kind=kind or (head.kind if head is not None else PageKind.NOTE),
         body=text,
         size=size,
         size_change=size - previous,
@@ -371,7 +434,7 @@ def append_revision(
         accepted_by_id=accepted_by.id if accepted_by else None,
         created_at=utcnow(),
     )
-    old_text = page.head.body if page.head is not None else ""
+    old_text = head.body if head is not None else ""
     session.add(revision)
     session.flush()
     reanchor_threads(session, page, old_text, text, revision.number)
@@ -383,12 +446,12 @@ def append_revision(
 
 def lock_page_and_revision(session, page: Page, number: int) -> tuple[Page, Revision]:
     """Lock the page row (so nothing moves its head meanwhile) and find one of its revisions."""
-    page = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+    page = lock_row(session, select(Page).where(Page.id == page.id))
     revision = session.execute(
         select(Revision).where(Revision.page_id == page.id, Revision.number == number)
     ).scalar_one_or_none()
     if revision is None:
-        raise NotFound(f"“{page.title}” has no revision {number}.")
+        raise NotFound(f"“{name_for_staff(page)}” has no revision {number}.")
     return page, revision
 
 
@@ -398,8 +461,9 @@ def restore(user: User, page: Page, number: int, summary: str = "") -> Revision:
     check_text("", summary)
     with write_transaction() as session:
         page, old = lock_page_and_revision(session, page, number)
-        if page.head is not None and old.body == page.head.body:
-            raise Conflict(f"Revision {number} has the same text as the current version; nothing to restore.")
+        head = page.head
+        if head is not None and (old.body, old.title, old.kind) == (head.body, head.title, head.kind):
+            raise Conflict(f"Revision {number} is the same as the current version; nothing to restore.")
         revision = append_revision(
             session,
             page,
@@ -409,5 +473,7 @@ def restore(user: User, page: Page, number: int, summary: str = "") -> Revision:
             page.head_number,
             RevisionOrigin.RESTORE,
             restored_from=number,
+            title=old.title,
+            kind=old.kind,
         )
     return revision

@@ -66,8 +66,15 @@ def can_decide_suggestion(user: User | None, page: Page, owners: PageOwners) -> 
 
 
 def can_change_comment(user: User | None, author_id: int) -> bool:
-    """Nobody edits or deletes another person's words, leads included."""
-    return user is not None and user.is_authenticated and user.id == author_id
+    """Nobody edits or deletes another person's words, leads included; and only while they take part in the
+    discussion: a member demoted to field keeps their words on the page but can't change them any more."""
+    return can_discuss(user) and user.id == author_id
+
+
+def can_revise_suggestion(user: User | None, author_id: int) -> bool:
+    """The suggester rewrites their own open suggestion, while they take part in the discussion: a lead may
+    accept the rewritten text, so someone demoted to field must not be able to slip new words in."""
+    return can_change_comment(user, author_id)
 
 
 def can_follow_published(user: User | None) -> bool:

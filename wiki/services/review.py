@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import selectinload, undefer
 
 from wiki.db import write_transaction
 from wiki.errors import BadInput, Conflict, NotAllowed, require
@@ -22,6 +22,7 @@ from wiki.models import (
     Decision,
     NotificationKind,
     Page,
+    PageKind,
     Revision,
     Thread,
     ThreadState,
@@ -29,7 +30,7 @@ from wiki.models import (
     utcnow,
 )
 from wiki.services import inbox
-from wiki.services.pages import lock_page_and_revision
+from wiki.services.pages import lock_page_and_revision, name_for_staff
 from wiki.services.permissions import can_publish, can_read_drafts
 from wiki.text.attribution import Attributed, attribute
 from wiki.text.diff import fold
@@ -96,6 +97,9 @@ class ReviewView:
     revisions: dict[int, Revision]
     chunks: list
     open_threads: list[Thread]
+    # What the field reads of the page's title and kind today, when approving would change it.
+    title_from: str | None = None
+    kind_from: PageKind | None = None
 
 
 # States -------------------------------------------------------------------------------------------
@@ -159,7 +163,9 @@ def queue(user: User) -> list[Waiting]:
     require(can_publish(user), "Only marketing leads review changes.")
     ahead = list(
         db.session.execute(
-            select(Page).where(
+            select(Page)
+            .options(selectinload(Page.head), selectinload(Page.published))
+            .where(
                 Page.head_revision_id.is_not(None),
                 (Page.published_revision_id.is_(None)) | (Page.published_revision_id != Page.head_revision_id),
             )
@@ -178,7 +184,7 @@ def queue(user: User) -> list[Waiting]:
 def review_view(user: User, page: Page) -> ReviewView:
     require(can_publish(user), "Only marketing leads review changes.")
     if page.head is None:
-        raise BadInput(f"“{page.title}” has no text yet.")
+        raise BadInput(f"“{name_for_staff(page)}” has no text yet.")
     after = page.published.number if page.published is not None else 0
     revisions = list(
         db.session.execute(
@@ -204,6 +210,8 @@ def review_view(user: User, page: Page) -> ReviewView:
         revisions={revision.number: revision for revision in newer},
         chunks=fold(chunks),
         open_threads=open_threads,
+        title_from=base.title if base is not None and base.title != page.head.title else None,
+        kind_from=base.kind if base is not None and base.kind != page.head.kind else None,
     )
 
 
@@ -247,7 +255,7 @@ def _check_second_approver(session, user: User, page: Page, revision: Revision) 
     ).scalar_one_or_none()
     if own is not None:
         raise NotAllowed(
-            f"You wrote revision {own} of “{page.title}”, and this site requires a second lead to approve "
+            f"You wrote revision {own} of “{name_for_staff(page)}”, and this site requires a second lead to approve "
             "a lead's own changes. Ask another marketing lead to approve it."
         )
 
@@ -264,12 +272,14 @@ def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
         published = page.published
         if published is not None and published.number > revision.number:
             raise Conflict(
-                f"Revision {published.number} of “{page.title}”, which is newer, is already published. To bring "
-                f"back revision {number}, restore it from the history and approve the restored version."
+                f"Revision {published.number} of “{name_for_staff(page)}”, which is newer, is already published. "
+                f"To bring back revision {number}, restore it from the history and approve the restored version."
             )
         # A second lead approving what is already published (say, both pressed at once) is recorded as
-        # their decision too; the published state doesn't change.
+        # their decision too; the published state doesn't change. The same lead pressing twice is one decision.
         already = published is not None and published.id == revision.id
+        if already and _repeats_latest(session, page, revision, user, Decision.APPROVED, note):
+            return revision
         _check_second_approver(session, user, page, revision)
         notified = _authors_since(session, page, revision.number)
         session.add(
@@ -285,10 +295,24 @@ def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
         if not already:
             page.published_revision_id = revision.id
             page.published = revision
-            _notify(
-                session, notified, user, page, f"{user.name} published revision {revision.number} of “{page.title}”"
-            )
+            text = f"{user.name} published revision {revision.number} of “{name_for_staff(page)}”"
+            _notify(session, notified, user, page, text)
     return revision
+
+
+def _repeats_latest(session, page: Page, revision: Revision, user: User, decision: Decision, note: str):
+    """The page's latest decision if it is this very one (a double click, a resubmitted form), else None."""
+    latest = session.execute(
+        select(Approval).where(Approval.page_id == page.id).order_by(Approval.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if latest is not None and (latest.revision_id, latest.decided_by_id, latest.decision, latest.note) == (
+        revision.id,
+        user.id,
+        decision,
+        note,
+    ):
+        return latest
+    return None
 
 
 def request_changes(user: User, page: Page, number: int, note: str) -> Approval:
@@ -297,7 +321,12 @@ def request_changes(user: User, page: Page, number: int, note: str) -> Approval:
     with write_transaction() as session:
         page, revision = lock_page_and_revision(session, page, number)
         if page.published is not None and page.published.number >= revision.number:
-            raise Conflict(f"Revision {number} of “{page.title}” is already published; review the newer revisions.")
+            raise Conflict(
+                f"Revision {number} of “{name_for_staff(page)}” is already published; review the newer revisions."
+            )
+        repeated = _repeats_latest(session, page, revision, user, Decision.CHANGES_REQUESTED, note)
+        if repeated is not None:
+            return repeated
         decision = Approval(
             page_id=page.id,
             revision_id=revision.id,
@@ -312,7 +341,7 @@ def request_changes(user: User, page: Page, number: int, note: str) -> Approval:
             _authors_since(session, page, revision.number),
             user,
             page,
-            f"{user.name} asked for changes to “{page.title}” (revision {revision.number}): {note}",
+            f"{user.name} asked for changes to “{name_for_staff(page)}” (revision {revision.number}): {note}",
         )
     return decision
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import undefer
 from wiki.errors import BadInput, require
 from wiki.extensions import db
 from wiki.models import Page, Revision, User
-from wiki.services.permissions import can_follow_published, can_read_drafts
+from wiki.services.pages import shown_id
+from wiki.services.permissions import can_follow_published
 from wiki.text.plaintext import Highlighted, highlight, snippet
 
 MAX_QUERY = 200
@@ -21,6 +22,7 @@ MAX_RESULTS = 50
 @dataclass(frozen=True)
 class Hit:
     page: Page
+    revision: Revision  # the one this reader sees
     title: Highlighted
     excerpt: Highlighted
 
@@ -47,19 +49,19 @@ def find_pages(user: User, query: str) -> Results:
     query = query.strip()
     if not query:
         return Results(query="", hits=[], more=False)
-    shown = Page.head_revision_id if can_read_drafts(user) else Page.published_revision_id
     pattern = _like_pattern(query)
-    in_title = Page.title.ilike(pattern, escape="\\")
+    # Title and text of the revision this reader sees: a word only in a draft's title finds nothing for the field.
+    in_title = Revision.title.ilike(pattern, escape="\\")
     rows = db.session.execute(
         select(Page, Revision)
-        .join(Revision, Revision.id == shown)
+        .join(Revision, Revision.id == shown_id(user))
         .options(undefer(Revision.body))
         .where(in_title | Revision.body.ilike(pattern, escape="\\"))
-        .order_by(case((in_title, 0), else_=1), func.lower(Page.title))
+        .order_by(case((in_title, 0), else_=1), func.lower(Revision.title))
         .limit(MAX_RESULTS + 1)
     ).all()
     hits = [
-        Hit(page=page, title=highlight(page.title, query), excerpt=snippet(revision.body, query))
+        Hit(page=page, revision=revision, title=highlight(revision.title, query), excerpt=snippet(revision.body, query))
         for page, revision in rows[:MAX_RESULTS]
     ]
     return Results(query=query, hits=hits, more=len(rows) > MAX_RESULTS)

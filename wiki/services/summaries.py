@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import css_inline
 from flask import current_app, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from wiki.db import write_transaction
+from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
 from wiki.extensions import db
 from wiki.mail import UNSUBSCRIBE_MARKER
@@ -26,6 +26,7 @@ from wiki.models import (
     CouncilMember,
     Decision,
     Page,
+    PageKind,
     Revision,
     Role,
     Summary,
@@ -74,6 +75,11 @@ class Credit:
     page: Page
     text: str
     decided_by: User | None
+
+    @property
+    def page_title(self) -> str:
+        """The summary goes to the field: the page's published title, never a draft's."""
+        return self.page.published.title
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,21 @@ def default_period(now: datetime | None = None) -> tuple[datetime, datetime]:
     return last_end, now
 
 
+def period_of_days(first: date, last: date, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The period a lead picked as calendar days: from the start of `first` to the end of `last` (UTC), never
+    past now. A summary reports what already happened, so a later end date is refused rather than guessed at;
+    tomorrow still passes, as it may already be today for a lead east of UTC."""
+    now = now or utcnow()
+    if last > now.date() + timedelta(days=1):
+        raise BadInput(
+            f"The period can end today ({now:%Y-%m-%d}) at the latest, not {last.isoformat()}: "
+            "a summary reports what already happened."
+        )
+    begins = datetime.combine(first, time.min, tzinfo=UTC)
+    ends = min(datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC), now)
+    return begins, ends
+
+
 def _check_period(start: datetime, end: datetime) -> None:
     if end <= start:
         raise BadInput("The period must end after it starts.")
@@ -264,7 +285,9 @@ def discard_draft(user: User, summary: Summary) -> None:
 
 
 def _locked_draft(session, summary: Summary) -> Summary:
-    summary = session.execute(select(Summary).where(Summary.id == summary.id).with_for_update()).scalar_one()
+    summary = lock_row(session, select(Summary).where(Summary.id == summary.id))
+    if summary is None:
+        raise NotFound("There is no such summary.")
     if summary.state != SummaryState.DRAFT:
         raise Conflict("This summary has been sent; it can't be changed any more.")
     return summary
@@ -354,7 +377,7 @@ def _published_changes(start: datetime, end: datetime) -> list[PageChange]:
                 excerpt=excerpt(chunks, max_chars=500) if previous else [],
             )
         )
-    return sorted(changes, key=lambda change: change.page.title.lower())
+    return sorted(changes, key=lambda change: change.revision.title.lower())
 
 
 def _accepted_suggestions(start: datetime, end: datetime, seats: dict[int, str]) -> list[Credit]:
@@ -369,7 +392,11 @@ def _accepted_suggestions(start: datetime, end: datetime, seats: dict[int, str])
             Thread.decided_at >= start,
             Thread.decided_at < end,
         )
-        .options(selectinload(Thread.author), selectinload(Thread.decided_by), selectinload(Thread.page))
+        .options(
+            selectinload(Thread.author),
+            selectinload(Thread.decided_by),
+            selectinload(Thread.page).selectinload(Page.published),
+        )
         .order_by(Thread.decided_at)
     ).scalars()
     credits = []
@@ -402,7 +429,12 @@ def _resolved_recommendations(start: datetime, end: datetime, seats: dict[int, s
             Thread.decided_at < end,
             Page.published_revision_id.isnot(None),
         )
-        .options(selectinload(Thread.author), selectinload(Thread.decided_by), selectinload(Thread.comments))
+        .options(
+            selectinload(Thread.author),
+            selectinload(Thread.decided_by),
+            selectinload(Thread.comments),
+            selectinload(Thread.page).selectinload(Page.published),
+        )
         .order_by(Thread.decided_at)
     ).scalars()
     credits = []
@@ -428,9 +460,10 @@ def _tactic_lines(now: datetime) -> list[TacticLine]:
     rows = db.session.execute(
         select(Tactic)
         .join(Page, Page.id == Tactic.plan_id)
-        .where(Page.published_revision_id.isnot(None))
+        .join(Revision, Revision.id == Page.published_revision_id)
+        .where(Revision.kind == PageKind.PLAN)
         .options(selectinload(Tactic.owner), selectinload(Tactic.plan))
-        .order_by(func.lower(Page.title), Tactic.name)
+        .order_by(func.lower(Revision.title), Tactic.name)
     ).scalars()
     return [
         TacticLine(t, tactics.due_in_days(t, now) if t.status == TacticStatus.ACTIVE else None) for t in rows

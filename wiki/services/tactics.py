@@ -10,13 +10,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from wiki.db import write_transaction
+from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
     CouncilMember,
     Page,
     PageKind,
+    Revision,
     Tactic,
     TacticReview,
     TacticStatus,
@@ -27,6 +28,7 @@ from wiki.models import (
     tactic_pages,
     utcnow,
 )
+from wiki.services.pages import name_for_staff, shown, shown_id
 from wiki.services.permissions import (
     PageOwners,
     can_manage_tactics,
@@ -101,7 +103,12 @@ def due_in_days(tactic: Tactic, now: datetime) -> int:
 
 
 def _loaded():
-    return select(Tactic).options(selectinload(Tactic.owner), selectinload(Tactic.pages), selectinload(Tactic.plan))
+    # Titles come from each page's head (staff) or published revision (the field): load both with the pages.
+    return select(Tactic).options(
+        selectinload(Tactic.owner),
+        selectinload(Tactic.pages).options(selectinload(Page.head), selectinload(Page.published)),
+        selectinload(Tactic.plan).options(selectinload(Page.head), selectinload(Page.published)),
+    )
 
 
 def _open_suggestion_counts(tactic_ids: list[int]) -> dict[int, int]:
@@ -127,7 +134,10 @@ def _rows(user: User, tactics: list[Tactic], now: datetime | None) -> list[Tacti
     return [
         TacticRow(
             tactic=tactic,
-            pages=[page for page in tactic.pages if can_see_page(user, page)],
+            pages=sorted(
+                (page for page in tactic.pages if can_see_page(user, page)),
+                key=lambda page: shown(user, page).title.lower(),
+            ),
             due_in=due_in_days(tactic, now) if tactic.status == TacticStatus.ACTIVE else None,
             open_suggestions=counts.get(tactic.id, 0),
         )
@@ -138,7 +148,12 @@ def _rows(user: User, tactics: list[Tactic], now: datetime | None) -> list[Tacti
 def all_tactics(user: User, now: datetime | None = None) -> list[TacticRow]:
     """Every tactic of every plan this reader can see, plan by plan."""
     require(is_signed_in(user), "Sign in to see the plan's tactics.")
-    loaded = db.session.execute(_loaded().join(Tactic.plan).order_by(func.lower(Page.title), Tactic.name))
+    loaded = db.session.execute(
+        _loaded()
+        .join(Tactic.plan)
+        .join(Revision, Revision.id == shown_id(user))
+        .order_by(func.lower(Revision.title), Tactic.name)
+    )
     return _rows(user, list(loaded.scalars()), now)
 
 
@@ -220,7 +235,10 @@ def linkable_pages(user: User) -> list[Page]:
     require(can_manage_tactics(user), "Only marketing leads link pages to tactics.")
     return list(
         db.session.execute(
-            select(Page).where(Page.kind.in_(LINKABLE_KINDS)).order_by(Page.kind, func.lower(Page.title))
+            select(Page)
+            .join(Revision, Revision.id == Page.head_revision_id)
+            .where(Revision.kind.in_(LINKABLE_KINDS))
+            .order_by(Revision.kind, func.lower(Revision.title))
         ).scalars()
     )
 
@@ -229,8 +247,10 @@ def linkable_pages(user: User) -> list[Page]:
 
 
 def _check_is_plan(plan: Page) -> None:
-    if plan.kind != PageKind.PLAN:
-        raise BadInput(f"Tactics belong to a plan; “{plan.title}” is a {plan.kind.value} page.")
+    head = plan.head
+    if head is None or head.kind != PageKind.PLAN:
+        kind = head.kind.value if head is not None else "empty"
+        raise BadInput(f"Tactics belong to a plan; “{name_for_staff(plan)}” is a {kind} page.")
 
 
 def _check_text(value: str, field: str, label: str, limit: int, *, required: bool) -> str:
@@ -246,7 +266,7 @@ def _check_text(value: str, field: str, label: str, limit: int, *, required: boo
 
 def _check_cadence(value: int | str | None) -> int:
     text = str(value if value is not None else "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_CADENCE_DAYS:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
         raise BadInput(
             f"The review cadence is a number of days from 1 to {MAX_CADENCE_DAYS} (14 for every two weeks).",
             field="cadence_days",
@@ -264,7 +284,8 @@ def _check_status(value: str) -> TacticStatus:
 def _as_id(value: int | str | None) -> int | None:
     """An id from a form: a positive whole number, or None for an empty or malformed value."""
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() and 0 < len(text) < 10 else None
+    # isascii: "²".isdigit() is true, but int("²") raises.
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 10 else None
 
 
 def _check_owner(session, owner_id: int | str | None) -> User | None:
@@ -314,7 +335,7 @@ def _check_pages(session, page_ids: tuple[int | str, ...]) -> list[Page]:
     if not wanted:
         return []
     found = list(session.execute(select(Page).where(Page.id.in_(wanted - {None}))).scalars())
-    if len(found) != len(wanted) or any(page.kind not in LINKABLE_KINDS for page in found):
+    if len(found) != len(wanted) or any(page.head is None or page.head.kind not in LINKABLE_KINDS for page in found):
         raise BadInput("Link collateral or note pages from the list.", field="page_ids")
     return found
 
@@ -382,7 +403,7 @@ def mark_reviewed(user: User, tactic: Tactic, note: str) -> TacticReview:
         raise BadInput("The review note contains NUL characters, which can't be stored.", field="note")
     with write_transaction() as session:
         # Locked, so a review and a change of owner don't cross: the reviewer is checked against the owner now.
-        tactic = session.execute(select(Tactic).where(Tactic.id == tactic.id).with_for_update()).scalar_one_or_none()
+        tactic = lock_row(session, select(Tactic).where(Tactic.id == tactic.id))
         if tactic is None:
             raise NotFound("There is no such tactic.")
         require(can_review_tactic(user, tactic.owner_id), "Only the tactic's owner or a lead can mark it reviewed.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wiki.db import write_transaction
+from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
@@ -18,6 +18,7 @@ from wiki.models import (
     Page,
     Revision,
     RevisionOrigin,
+    Role,
     Thread,
     ThreadKind,
     ThreadState,
@@ -26,8 +27,14 @@ from wiki.models import (
 )
 from wiki.services import inbox, pages
 from wiki.services.anchoring import anchor_of, apply_anchor
-from wiki.services.pages import append_revision, check_text
-from wiki.services.permissions import can_change_comment, can_decide_suggestion, can_discuss, is_staff
+from wiki.services.pages import append_revision, check_text, name_for_staff
+from wiki.services.permissions import (
+    can_change_comment,
+    can_decide_suggestion,
+    can_discuss,
+    can_revise_suggestion,
+    is_staff,
+)
 from wiki.services.tactics import page_owners
 from wiki.text.anchor import Reanchorer, locate_selection, make_anchor
 from wiki.text.diff import Chunk, word_diff
@@ -35,6 +42,8 @@ from wiki.text.diff import Chunk, word_diff
 MAX_COMMENT = 5000
 MAX_REASON = 500
 MAX_PASSAGE = 5000
+# How many people one comment can notify: more than this is a broadcast, which is what the summary is for.
+MAX_MENTIONS = 50
 # @priya.raman: the part of the email address before the @.
 MENTION = re.compile(r"(?<![\w.@])@([a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)", re.IGNORECASE)
 
@@ -123,7 +132,7 @@ def _lock_page(session, page: Page) -> Page:
 
     Threads are anchored to the head; the lock keeps a concurrent save from re-anchoring everything
     except the thread being written. The version bump invalidates the cached margin."""
-    locked = session.execute(select(Page).where(Page.id == page.id).with_for_update()).scalar_one()
+    locked = lock_row(session, select(Page).where(Page.id == page.id))
     locked.discussion_version += 1
     return locked
 
@@ -133,7 +142,7 @@ def _revision_body(session, page: Page, number: int) -> str:
         select(Revision.body).where(Revision.page_id == page.id, Revision.number == number)
     ).scalar_one_or_none()
     if body is None:
-        raise NotFound(f"“{page.title}” has no revision {number}.")
+        raise NotFound(f"“{name_for_staff(page)}” has no revision {number}.")
     return body
 
 
@@ -228,7 +237,7 @@ def suggest(
             user,
             page,
             thread,
-            f"{user.name} suggested an edit to “{page.title}”",
+            f"{user.name} suggested an edit to “{name_for_staff(page)}”",
         )
     return thread
 
@@ -249,14 +258,17 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
             user,
             thread.page,
             thread,
-            f"{user.name} replied in a thread on “{thread.page.title}”",
+            f"{user.name} replied in a thread on “{name_for_staff(thread.page)}”",
         )
         _notify_mentions(session, user, thread.page, thread, body)
     return comment
 
 
 def edit_comment(user: User, comment: Comment, body: str) -> Comment:
-    require(can_change_comment(user, comment.author_id), "You can only edit your own comments.")
+    require(
+        can_change_comment(user, comment.author_id),
+        "You can only edit your own comments, while you're on the council or a lead.",
+    )
     body = _check_body(body)
     with write_transaction() as session:
         _lock_page(session, comment.thread.page)
@@ -270,7 +282,10 @@ def edit_comment(user: User, comment: Comment, body: str) -> Comment:
 
 def delete_comment(user: User, comment: Comment) -> Comment:
     """The text goes, the place stays: replies below it still read in order."""
-    require(can_change_comment(user, comment.author_id), "You can only delete your own comments.")
+    require(
+        can_change_comment(user, comment.author_id),
+        "You can only delete your own comments, while you're on the council or a lead.",
+    )
     with write_transaction() as session:
         _lock_page(session, comment.thread.page)
         comment = session.get(Comment, comment.id)
@@ -359,7 +374,7 @@ def accept(user: User, thread: Thread) -> Revision:
             user,
             page,
             thread,
-            f"{user.name} accepted your suggestion on “{page.title}” (revision {revision.number})",
+            f"{user.name} accepted your suggestion on “{name_for_staff(page)}” (revision {revision.number})",
         )
     return revision
 
@@ -382,7 +397,7 @@ def reject(user: User, thread: Thread, reason: str) -> Thread:
             user,
             page,
             thread,
-            f"{user.name} rejected your suggestion on “{page.title}”: {reason}"[:300],
+            f"{user.name} rejected your suggestion on “{name_for_staff(page)}”: {reason}"[:300],
         )
     return thread
 
@@ -390,7 +405,10 @@ def reject(user: User, thread: Thread, reason: str) -> Thread:
 def refresh(user: User, thread: Thread, replacement: str) -> Thread:
     """The suggester revises their open suggestion; for a stale one this re-bases it on the passage as
     it reads now, which makes it acceptable again."""
-    require(can_change_comment(user, thread.author_id), "Only the person who made a suggestion can refresh it.")
+    require(
+        can_revise_suggestion(user, thread.author_id),
+        "Only the person who made a suggestion, while on the council or a lead, can revise it.",
+    )
     replacement = replacement.replace("\r\n", "\n")
     check_text(replacement, "")
     with write_transaction() as session:
@@ -421,13 +439,20 @@ def _notify(session, user_ids, kind: NotificationKind, actor: User, page: Page, 
 
 
 def mentioned_users(session, text: str) -> list[User]:
-    """Council members and leads named as @handle (the part of their email before the @)."""
+    """Council members and leads named as @handle (the part of their email before the @).
+
+    Handles are matched against the staff, not looked up one by one: a comment may hold thousands of
+    @words that name nobody (a list of social accounts), and one query per comment stays one query."""
     handles = {match.lower() for match in MENTION.findall(text)}
     if not handles:
         return []
-    patterns = [User.email.ilike(f"{handle}@%") for handle in handles]
-    users = session.execute(select(User).where(User.active.is_(True), or_(*patterns))).scalars()
-    return [user for user in users if is_staff(user) and user.email.split("@", 1)[0].lower() in handles]
+    staff = session.execute(
+        select(User).where(User.active.is_(True), User.role.in_((Role.LEAD, Role.COUNCIL))).order_by(User.id)
+    ).scalars()
+    users = [user for user in staff if is_staff(user) and user.email.split("@", 1)[0].lower() in handles]
+    if len(users) > MAX_MENTIONS:
+        raise BadInput(f"A comment can mention at most {MAX_MENTIONS} people; this one mentions {len(users)}.")
+    return users
 
 
 def _notify_mentions(session, actor: User, page: Page, thread: Thread, text: str) -> None:
@@ -439,7 +464,7 @@ def _notify_mentions(session, actor: User, page: Page, thread: Thread, text: str
         actor,
         page,
         thread,
-        f"{actor.name} mentioned you on “{page.title}”",
+        f"{actor.name} mentioned you on “{name_for_staff(page)}”",
     )
 
 

@@ -14,12 +14,22 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
+def whole_number(raw: str | None) -> int | None:
+    """The number in a form or query value of ASCII digits 0-9, short enough for any database column.
+
+    Not `str.isdigit()`: it also accepts "²" and "①", which `int()` then refuses with a ValueError."""
+    if raw is None or not 0 < len(raw) <= 9 or not raw.isascii() or not raw.isdigit():
+        return None
+    return int(raw)
+
+
 def int_arg(name: str, default: int | None = None, *, source=None) -> int | None:
     """A positive whole number from the query string or form, or a 400 that says which one was wrong."""
     values = source if source is not None else request.args
     raw = values.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+    number = whole_number(raw)
+    if number is None or number < 1:
         raise BadInput(f"“{name}” must be a positive whole number, not “{raw[:20]}”.")
-    return int(raw)
+    return number

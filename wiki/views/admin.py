@@ -38,9 +38,14 @@ def user(user_id: int):
         form.role.data = person.role.value
         return render_template("admin/user.html", person=person, form=form, password_form=PasswordResetForm())
     accounts.update_profile(current_user, user_id, form.name.data or "", form.region.data)
-    accounts.set_role(current_user, user_id, form.role.data or "")
-    accounts.set_active(current_user, user_id, bool(form.active.data))
+    role = accounts.set_role(current_user, user_id, form.role.data or "")
+    active = accounts.set_active(current_user, user_id, bool(form.active.data))
     flash(f"Saved {form.name.data}.", "success")
+    # Whichever change came first ended the seat, if there was one.
+    ended = role.seat_end or active.seat_end
+    if ended is not None:
+        needs = "".join(f" “{name}” now needs an owner." for name in ended.unassigned)
+        flash(f"{form.name.data} left the council ({ended.member.represents}).{needs}", "info")
     return redirect(url_for("admin.users"), code=303)
 
 

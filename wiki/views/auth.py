@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from wiki.errors import TooManyAttempts
 from wiki.forms import LoginForm, PasswordChangeForm
-from wiki.services import accounts, changes
+from wiki.services import accounts, changes, signin_throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -33,8 +33,9 @@ def login():
             user = accounts.authenticate(
                 form.email.data,
                 form.password.data,
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lockout_seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"],
+                # The client's own address: with TRUST_PROXY, ProxyFix has put the forwarded one here.
+                address=request.remote_addr,
+                limits=signin_throttle.Limits.from_config(current_app.config),
             )
         except (accounts.InvalidCredentials, TooManyAttempts) as error:
             headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else {}

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from wiki.errors import BadInput, Conflict, WikiError
 from wiki.forms import CouncilMemberForm, TacticForm, TacticReviewForm
 from wiki.models import utcnow
-from wiki.services import council, tactics
+from wiki.services import council, pages, tactics
 from wiki.services.council import OverTarget
 from wiki.services.permissions import can_manage_council, can_manage_tactics, can_review_tactic
 from wiki.services.tactics import TacticFields
@@ -113,7 +113,7 @@ def new_tactic():
         tactic = tactics.create_tactic(current_user, plan, _tactic_fields(form))
     except FORM_ERRORS as error:
         return _tactic_form_page(form, plan, error=error, status=error.status)
-    flash(f"“{tactic.name}” is a tactic of {plan.title}.", "success")
+    flash(f"“{tactic.name}” is a tactic of {pages.name_for_staff(plan)}.", "success")
     return redirect(url_for("council.tactic", tactic_id=tactic.id), code=303)
 
 

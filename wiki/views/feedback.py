@@ -19,7 +19,7 @@ ANSWERS = {"yes": True, "no": False}
 @bp.post("/p/<slug>/feedback")
 @login_required
 def give(slug: str):
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     would_share = ANSWERS.get(request.form.get("would_share", ""))
     feedback.give_feedback(current_user, page, would_share, request.form.get("note", ""))
     if is_fragment_request():

@@ -12,7 +12,7 @@ from wiki.services.pages import EditConflict, EditSubmission
 from wiki.services.permissions import can_edit
 from wiki.text.diff import fold, side_by_side, stats, word_diff
 from wiki.text.render import render
-from wiki.views import int_arg
+from wiki.views import int_arg, whole_number
 from wiki.views.page_context import page_view_context
 from wiki.web import page_or_fragment
 
@@ -39,7 +39,7 @@ def view(slug: str):
 @bp.get("/<slug>/raw")
 @login_required
 def raw(slug: str):
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     revision = pages.visible_revision(current_user, page, int_arg("rev"))
     return Response(revision.body, mimetype="text/plain")
 
@@ -50,7 +50,7 @@ def _submission(slug: str, form: EditForm) -> EditSubmission:
         slug=slug,
         body=form.body.data or "",
         summary=form.summary.data or "",
-        base_number=int(base) if base.isdigit() else -1,
+        base_number=-1 if (number := whole_number(base)) is None else number,
         title=form.title.data or "",
         kind=form.kind.data or "",
     )
@@ -66,13 +66,13 @@ def edit(slug: str):
     page, head, draft = pages.open_editor(current_user, slug)
     if draft is not None:
         form.body.data, form.summary.data = draft.body, draft.summary
-        form.title.data = draft.title or (page.title if page else pages.default_title(slug))
-        form.kind.data = draft.kind or (page.kind.value if page else "note")
+        form.title.data = draft.title or (head.title if head else pages.default_title(slug))
+        form.kind.data = draft.kind or (head.kind.value if head else "note")
         form.base_revision.data = str(draft.base_number)
     else:
         form.body.data = head.body if head else ""
-        form.title.data = page.title if page else pages.default_title(slug)
-        form.kind.data = page.kind.value if page else ("plan" if "plan" in slug else "note")
+        form.title.data = head.title if head else pages.default_title(slug)
+        form.kind.data = head.kind.value if head else ("plan" if "plan" in slug else "note")
         form.base_revision.data = str(page.head_number if page else 0)
     return render_template("pages/edit.html", page=page, slug=slug, form=form, draft=draft, head=head)
 
@@ -137,13 +137,13 @@ def discard_draft(slug: str):
 @bp.get("/<slug>/history")
 @login_required
 def history(slug: str):
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     page_no = int_arg("page", 1)
-    revisions, page_count = pages.history(current_user, page, page_no, current_app.config["HISTORY_PAGE_SIZE"])
+    rows, page_count = pages.history(current_user, page, page_no, current_app.config["HISTORY_PAGE_SIZE"])
     return render_template(
         "pages/history.html",
         page=page,
-        revisions=revisions,
+        rows=rows,
         page_no=page_no,
         page_count=page_count,
         decisions=review.decisions_for(current_user, page),
@@ -154,7 +154,7 @@ def history(slug: str):
 @bp.get("/<slug>/diff")
 @login_required
 def diff(slug: str):
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     to_number = int_arg("to", page.head_number)
     from_number = int_arg("from", max(1, to_number - 1))
     old, new = pages.compare(current_user, page, from_number, to_number)
@@ -171,7 +171,7 @@ def diff(slug: str):
 
 def revision_action(slug: str, verb: str) -> tuple:
     """The page, the revision number and the note a restore, approve or request-changes form posted."""
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     number = int_arg("rev", source=request.form)
     if number is None:
         raise BadInput(f"Say which revision to {verb}.")

@@ -21,7 +21,7 @@ def queue():
 @bp.get("/review/<slug>")
 @login_required
 def page(slug: str):
-    view = review.review_view(current_user, pages.get_page(slug))
+    view = review.review_view(current_user, pages.readable_page(current_user, slug))
     return render_template("review/page.html", view=view, action_form=ActionForm())
 
 
@@ -30,7 +30,8 @@ def page(slug: str):
 def approve(slug: str):
     page, number, note = revision_action(slug, "approve")
     revision = review.approve(current_user, page, number, note)
-    flash(f"Revision {revision.number} of “{page.title}” is published: the field now reads it.", "success")
+    title = pages.name_for_staff(page)
+    flash(f"Revision {revision.number} of “{title}” is published: the field now reads it.", "success")
     return redirect(url_for("pages.view", slug=slug), code=303)
 
 
@@ -39,5 +40,5 @@ def approve(slug: str):
 def request_changes(slug: str):
     page, number, note = revision_action(slug, "send back")
     review.request_changes(current_user, page, number, note)
-    flash(f"Changes requested on “{page.title}”; its authors have it in their inbox.", "success")
+    flash(f"Changes requested on “{pages.name_for_staff(page)}”; its authors have it in their inbox.", "success")
     return redirect(url_for("review.queue"), code=303)

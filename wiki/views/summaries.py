@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from markupsafe import Markup
 from wiki.errors import BadInput
 from wiki.forms import ActionForm
 from wiki.mail import UNSUBSCRIBE_MARKER
-from wiki.models import SummaryState, utcnow
+from wiki.models import SummaryState
 from wiki.services import outbox, summaries
 from wiki.web import page_or_fragment
 
@@ -47,14 +47,11 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
+    summaries.require_lead(current_user)
     start, end = summaries.default_period()
     if request.method == "GET":
-        summaries.require_lead(current_user)
         return render_template("summaries/new.html", start=start.date(), end=end.date(), form=ActionForm())
-    first = _date("start", start.date())
-    last = _date("end", end.date())
-    begins = datetime.combine(first, time.min, tzinfo=UTC)
-    ends = min(datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC), utcnow())
+    begins, ends = summaries.period_of_days(_date("start", start.date()), _date("end", end.date()))
     summary = summaries.create_draft(current_user, begins, ends)
     return redirect(url_for("summaries.edit", summary_id=summary.id), code=303)
 

@@ -11,7 +11,7 @@ from wiki.forms import ActionForm
 from wiki.services import inbox, pages, threads
 from wiki.services.threads import Selection
 from wiki.text.anchor import locate_selection
-from wiki.views import int_arg
+from wiki.views import int_arg, whole_number
 from wiki.views.page_context import discussion_context, page_view_context
 from wiki.web import is_fragment_request
 
@@ -19,10 +19,10 @@ bp = Blueprint("threads", __name__)
 
 
 def _form_int(name: str, *, allow_zero: bool = False) -> int:
-    raw = request.form.get(name, "")
-    if not raw.isdigit() or len(raw) > 9 or (int(raw) == 0 and not allow_zero):
+    number = whole_number(request.form.get(name))
+    if number is None or (number == 0 and not allow_zero):
         raise BadInput(f"“{name}” must be a whole number.")
-    return int(raw)
+    return number
 
 
 def _back_to(page, thread_id: int | None = None, rev: int | None = None):
@@ -44,7 +44,7 @@ def _thread_fragment(thread):
 @bp.post("/p/<slug>/threads")
 @login_required
 def start(slug: str):
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     number = _form_int("rev")
     quote = request.form.get("quote", "")
     selection = (
@@ -63,7 +63,7 @@ def start(slug: str):
 @login_required
 def suggest_form(slug: str):
     """The suggestion box for a selection: the Markdown source of the passage, ready to rewrite."""
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     number = int_arg("rev", page.head_number)
     revision = threads.revision_to_suggest_on(current_user, page, number)
     span = locate_selection(
@@ -87,7 +87,7 @@ def suggest_form(slug: str):
 @bp.post("/p/<slug>/suggest/preview")
 @login_required
 def suggest_preview(slug: str):
-    pages.get_page(slug)
+    pages.readable_page(current_user, slug)
     chunks = threads.preview_suggestion(
         current_user, request.form.get("exact", ""), request.form.get("replacement", "")
     )
@@ -97,7 +97,7 @@ def suggest_preview(slug: str):
 @bp.post("/p/<slug>/suggestions")
 @login_required
 def suggest(slug: str):
-    page = pages.get_page(slug)
+    page = pages.readable_page(current_user, slug)
     thread = threads.suggest(
         current_user,
         page,
@@ -148,7 +148,7 @@ def reopen(thread_id: int):
 def accept(thread_id: int):
     thread = threads.get_thread(thread_id)
     revision = threads.accept(current_user, thread)
-    page = pages.get_page(thread.page.slug)
+    page = pages.readable_page(current_user, thread.page.slug)
     if is_fragment_request():
         return render_template("pages/_main.html", **page_view_context(current_user, page, None))
     flash(f"Suggestion accepted: saved as revision {revision.number}, credited to {thread.author.name}.", "success")
@@ -199,8 +199,8 @@ def inbox_page():
 @bp.post("/inbox/read")
 @login_required
 def mark_read():
-    raw = request.form.get("id", "")
-    inbox.mark_read(current_user, int(raw) if raw.isdigit() else None)
+    # No id means "mark all as read"; a malformed one is refused rather than taken for that.
+    inbox.mark_read(current_user, int_arg("id", source=request.form))
     if is_fragment_request():
         return render_template("partials/inbox_list.html", items=inbox.items(current_user), form=ActionForm())
     return redirect(url_for("threads.inbox_page"), code=303)
