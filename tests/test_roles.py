@@ -110,6 +110,10 @@ MATRIX = [
     ("POST", "/unsubscribe/not-a-token", {ANON: 400, FIELD: 400, COUNCIL: 400, LEAD: 400}),
     ("GET", "/account/email", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
     ("POST", "/account/email", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    # Reps' own versions (issue 10, part 1).
+    # Content requests (issue 10, part 2).
+    # Comment rounds for the field (issue 10, part 3).
+    # Shared with a client (issue 10, part 4).
 ]
 
 FORMS = {

@@ -1,4 +1,4 @@
-"""The stored data and the constraints that keep it consistent."""
+"""Accounts, pages and revisions, discussion, the council and tactics, feedback, summaries and their outbox."""
 
 from __future__ import annotations
 

@@ -1,0 +1,71 @@
+"""The stored data and the constraints that keep it consistent.
+
+One module per area; everything is importable from `wiki.models`, and importing it registers every table."""
+
+from __future__ import annotations
+
+from wiki.models.core import (
+    AnchorState,
+    Approval,
+    Comment,
+    CouncilMember,
+    Decision,
+    DeliveryState,
+    Draft,
+    Feedback,
+    LoginThrottle,
+    Notification,
+    NotificationKind,
+    Page,
+    PageKind,
+    Revision,
+    RevisionOrigin,
+    Role,
+    Summary,
+    SummaryDelivery,
+    SummaryState,
+    Tactic,
+    TacticReview,
+    TacticStatus,
+    Thread,
+    ThreadKind,
+    ThreadState,
+    User,
+    UTCDateTime,
+    tactic_pages,
+    utcnow,
+)
+
+# The field's voice (issue 10): one module per area, imported here so its tables are registered.
+
+__all__ = [
+    "AnchorState",
+    "Approval",
+    "Comment",
+    "CouncilMember",
+    "Decision",
+    "DeliveryState",
+    "Draft",
+    "Feedback",
+    "LoginThrottle",
+    "Notification",
+    "NotificationKind",
+    "Page",
+    "PageKind",
+    "Revision",
+    "RevisionOrigin",
+    "Role",
+    "Summary",
+    "SummaryDelivery",
+    "SummaryState",
+    "Tactic",
+    "tactic_pages",
+    "TacticReview",
+    "TacticStatus",
+    "Thread",
+    "ThreadKind",
+    "ThreadState",
+    "User",
+    "UTCDateTime",
+    "utcnow",
+]
