@@ -5,6 +5,8 @@ PIP    := $(PY) -m pip
 FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Test processes: one per core by default; PYTEST_WORKERS=0 runs the suite in this process (easier to debug).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-postgres bench lint clean
 
@@ -27,7 +29,7 @@ run: $(VENV)/.installed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk) \
