@@ -92,4 +92,6 @@ def test_field_rep_sees_only_the_published_version(app, page):
     expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
     response = page.goto("/p/secret-draft")
     assert response.status == 404
-    expect(page.get_by_text("been published yet")).to_be_visible()
+    # A page the field can't read is as unknown as a missing one: no title, no hint that it exists.
+    expect(page.get_by_text("There is no page called “secret-draft”")).to_be_visible()
+    expect(page.get_by_text("Secret draft")).to_have_count(0)
