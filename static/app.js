@@ -161,7 +161,10 @@
     popover.className = "annotate-popover";
     popover.setAttribute("role", "toolbar");
     popover.setAttribute("aria-label", "Selected text");
-    for (const [action, label] of [["comment", "Comment"], ["suggest", "Suggest edit"]]) {
+    // In a comment round the field comments only (issue 10): no suggestions on the published text.
+    const commentsOnly = document.querySelector("#content")?.dataset.annotate === "comments";
+    const actions = [["comment", "Comment"], ["suggest", "Suggest edit"]].slice(0, commentsOnly ? 1 : 2);
+    for (const [action, label] of actions) {
       const button = document.createElement("button");
       button.type = "button";
       button.dataset.action = action;

@@ -114,3 +114,62 @@ def make_frozen_summary(
         summary.text_body = FROZEN_TEXT.format(id=summary.id)
         summary.html_body = FROZEN_HTML.format(id=summary.id)
     return summary.id
+
+
+# Content requests (issue 10, part 2) --------------------------------------------------------------
+
+from wiki.services import content_requests  # noqa: E402
+
+
+def make_request(
+    asker: User, title: str = "A DORA checklist for bank CIOs", segment: str = "Regional banks", **fields
+):
+    """A content request, as the form sends it; `fields` are the other RequestFields (details, stage …)."""
+    return content_requests.create_request(
+        asker, content_requests.RequestFields(title=title, segment=segment, **fields)
+    )
+
+
+def join_request(person: User, request_id: int, note: str = ""):
+    return content_requests.join(person, request_id, note)
+
+
+# Comment rounds and shares with clients (issue 10, parts 3 and 4) ---------------------------------
+
+from wiki.services import rounds as rounds_service  # noqa: E402
+from wiki.services import shares as shares_service  # noqa: E402
+
+
+def make_share(rep: User, page: Page, kind: str = "bank", reaction: str = "", other: str = ""):
+    """A field rep's record that they sent the page's published version to a client."""
+    return shares_service.record_share(rep, page, kind, other, reaction)
+
+
+def open_round(lead: User, page: Page, days: int = 14, prompt: str = "Tell us before the council call"):
+    """A comment round on the page's published version, closing `days` from today."""
+    return rounds_service.open_round(lead, page, utcnow().date() + timedelta(days=days), prompt)
+
+
+def round_comment(person: User, comment_round, body: str = "Clients ask about this.", quote: str = ""):
+    """A comment in the round on `quote` in the published text (or on the whole page)."""
+    selection = rounds_service.Selection(quote=quote) if quote else None
+    return rounds_service.start_comment(person, comment_round, comment_round.page.published.number, body, selection)
+
+
+# Reps' own versions (issue 10, part 1) ------------------------------------------------------------
+
+from wiki.services import variants as variants_service  # noqa: E402
+
+
+def make_variant(rep: User, page: Page, name: str = "Regional bank, Lyon", *bodies: str):
+    """A rep's own version of the page's published text, then one edit per body."""
+    variant = variants_service.make_variant(rep, page, name)
+    for body in bodies:
+        variants_service.save(rep, variant, body, "", variant.head_number)
+    return variant
+
+
+def send_variant_back(rep: User, variant, reaction: str = "", link: str = "/p/x/variants/1") -> int:
+    """Every change of the rep's version, sent back to the original."""
+    keys = [hunk.key for hunk in variants_service.my_changes(variant)]
+    return variants_service.send_back(rep, variant, keys, reaction, link)

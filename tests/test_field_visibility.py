@@ -12,12 +12,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tests.factories import make_page, make_user, publish
+from tests.factories import make_page, make_share, make_user, open_round, publish, round_comment
 from wiki.db import write_transaction
 from wiki.extensions import db
 from wiki.models import CouncilMember, Summary, Tactic, User, utcnow
 from wiki.services import changes as changes_service
-from wiki.services import pages, review, subscriptions, summaries, threads
+from wiki.services import content_requests, pages, review, subscriptions, summaries, threads, variants
 from wiki.services.changes import ChangeKind
 from wiki.services.pages import EditSubmission
 
@@ -27,6 +27,8 @@ DRAFT_SUMMARY = "secret summary"
 DRAFT_TITLE = "SECRET-DRAFT-TITLE"
 SECRETS = (MARKER, DRAFT_SUMMARY, DRAFT_TITLE, "SECRET-REVIEW-NOTE", "SECRET-COMMENT")
 # Query strings tried on every route, so `?rev=`, diffs and searches are probed wherever they might be read.
+# The lead-scoring page of the comment round (issue 10, part 3).
+SCORING_PUBLISHED = "# Scoring\n\nLeads above 60 points go to the sales team within two days of scoring.\n"
 QUERIES = ("", "?rev=1", "?rev=2", "?rev=3", "?from=1&to=2", "?from=1&to=3&view=side", "?q=SECRET", "?page=2")
 
 
@@ -64,10 +66,29 @@ def build_world(app, people) -> dict:
         everything = set(summaries.gather(sent.period_start, sent.period_end).keys())
         summaries.update_draft(lead, sent, "Sent summary", "Published news", everything, ["field"])
         summaries.start_sending(lead, sent)
+        # Content requests (issue 10, part 2): answered by a draft revision, and by a page never published.
+        field_rep = people["field"]
+        asked = [
+            content_requests.create_request(field_rep, content_requests.RequestFields(title=f"Request {n}")).id
+            for n in range(3)
+        ]
+        for request_id, slug, number in ((asked[0], "fy27-plan", 3), (asked[1], "unpublished-page", 1)):
+            content_requests.accept(lead, request_id, tactic.id, None)
+            content_requests.finish(council, request_id, slug, number, "Built it")
+        content_requests.accept(lead, asked[2], tactic.id, drafter.id)
+        # Reps' own versions (issue 10, part 1): the rep's, edited twice and sent back (its passage is rewritten
+        # in the draft), and a council member's the rep may not see.
+        own = variants.make_variant(people["field"], plan, "Regional bank")
+        for words in ("Published words, for banks.", "Published words, for banks in Lyon."):
+            variants.save(people["field"], own, f"# Plan\n\n{words}\n", "", own.head_number)
+        keys = [hunk.key for hunk in variants.my_changes(own)]
+        variants.send_back(people["field"], own, keys, "They liked it", "/p/fy27-plan/variants/1")
+        staff_version = variants.make_variant(council, plan, "Council version")
+        round_world = _comment_round_world(lead, council, drafter, people["field"])
         return {
             "drafter": drafter,
             "examples": {
-                "slug": ["fy27-plan", "unpublished-page"],
+                "slug": ["fy27-plan", "unpublished-page", "scoring"],
                 "user_id": [people["field"].id, council.id, drafter.id],
                 "thread_id": [thread.id],
                 "comment_id": [thread.comments[0].id],
@@ -75,8 +96,36 @@ def build_world(app, people) -> dict:
                 "tactic_id": [tactic.id],
                 "summary_id": [draft.id, sent.id],
                 "token": [subscriptions.unsubscribe_token(people["field"].id)],
+                "variant_id": [own.id, staff_version.id],
+                "request_id": asked,
+                **round_world,
             },
         }
+
+
+def _comment_round_world(lead, council, drafter, rep) -> dict:
+    """Comment rounds and shares (issue 10, parts 3 and 4): an open round whose field thread's passage was then
+    rewritten in a draft (so the thread's head text is secret), a council reply in it, and a share."""
+    scoring = make_page(lead, slug="scoring", title="Scoring", kind="collateral", bodies=(SCORING_PUBLISHED,))
+    publish(lead, scoring, 1)
+    opened = open_round(lead, scoring)
+    thread = round_comment(rep, opened, "Too high for my banks", quote="Leads above 60 points go to the sales team")
+    threads.reply(council, threads.get_thread(thread.id), "We hear you")
+    pages.save_revision(
+        drafter,
+        EditSubmission(
+            slug="scoring",
+            body=SCORING_PUBLISHED.replace("the sales team", f"the {MARKER} team"),
+            summary=f"{DRAFT_SUMMARY} scoring",
+            base_number=1,
+            title="Scoring",
+            kind="collateral",
+        ),
+    )
+    db.session.expire_all()
+    assert MARKER in threads.get_thread(thread.id).exact, "the round's thread must follow the draft's text"
+    make_share(rep, pages.get_page("fy27-plan"), "bank", "They liked it")
+    return {"round_id": [opened.id]}
 
 
 def fill(rule, examples: dict) -> list[str]:
@@ -199,8 +248,17 @@ PAGE_ROUTES = [
     ("POST", "/p/{slug}/request-changes"),
     ("POST", "/p/{slug}/restore"),
     ("POST", "/p/{slug}/draft/discard"),
+    ("GET", "/p/{slug}/variants"),
+    ("POST", "/p/{slug}/shares"),
+    ("POST", "/p/{slug}/rounds"),
+    ("POST", "/p/{slug}/variants"),
 ]
 FORM = {"body": "Words", "rev": "1", "would_share": "yes", "note": "n", "base_revision": "1", "quote": "Secret"}
+
+
+def without_tokens(html: str) -> str:
+    # A CSRF token carries the second it was made, so two pages rendered a moment apart differ in it.
+    return re.sub(r'(name="csrf_token"[^>]*value="|"X-CSRFToken": ")[^"]+', r"\1TOKEN", html)
 
 
 def test_a_page_the_field_cannot_read_answers_exactly_like_a_missing_one(app, people, browser):
@@ -212,7 +270,8 @@ def test_a_page_the_field_cannot_read_answers_exactly_like_a_missing_one(app, pe
         for slug in ("pricing-floor", "no-such-page"):
             url = route.format(slug=slug)
             response = field.get(url) if method == "GET" else field.post(url, FORM)
-            answers.append((response.status_code, response.get_data(as_text=True).replace(slug, "SLUG")))
+            body = without_tokens(response.get_data(as_text=True).replace(slug, "SLUG"))
+            answers.append((response.status_code, body))
         (hidden_status, hidden_body), (missing_status, missing_body) = answers
         assert hidden_status == missing_status, f"{method} {route}: {hidden_status} if a draft, {missing_status} if not"
         assert "Secret pricing floor" not in hidden_body, f"{method} {route} names the draft's title"

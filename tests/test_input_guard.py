@@ -10,6 +10,7 @@ from urllib.parse import quote_from_bytes
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from tests.factories import make_member, make_page, make_tactic, publish
 from wiki.extensions import db
@@ -78,7 +79,7 @@ def world(app, people):
 def url_for_rule(rule, values: dict) -> str:
     """The rule's path with real ids; an argument no test knows yet gets 1 (an int) or the plan's slug."""
     arguments = {
-        name: values.get(name, 1 if type(converter).__name__ == "IntegerConverter" else "fy27-plan")
+        name: values.get(name, 1 if isinstance(converter, IntegerConverter) else "fy27-plan")
         for name, converter in rule._converters.items()
     }
     return rule.build(arguments, append_unknown=False)[1]

@@ -6,9 +6,19 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import make_member, make_page, make_tactic, publish
+from tests.factories import (
+    make_member,
+    make_page,
+    make_tactic,
+    make_user,
+    make_variant,
+    open_round,
+    publish,
+    round_comment,
+)
 from wiki.models import utcnow
-from wiki.services import subscriptions, summaries, threads
+from wiki.services import content_requests, pages, subscriptions, summaries, threads
+from wiki.services import rounds as rounds_service
 
 ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
 ROLES = (ANON, FIELD, COUNCIL, LEAD)
@@ -110,13 +120,81 @@ MATRIX = [
     ("POST", "/unsubscribe/not-a-token", {ANON: 400, FIELD: 400, COUNCIL: 400, LEAD: 400}),
     ("GET", "/account/email", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
     ("POST", "/account/email", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
-    # Reps' own versions (issue 10, part 1).
+    # Reps' own versions (issue 10, part 1). {variant_id} is the field rep's version of the plan, {other_variant_id}
+    # another rep's; the council member owns no tactic covering the plan, so both are theirs to not see.
+    ("GET", "/p/fy27-plan/variants", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/p/fy27-plan/variants", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/draft-only/variants", {FIELD: 404, COUNCIL: 403, LEAD: 403}),
+    ("GET", "/p/draft-only/variants", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/variants/{variant_id}", {FIELD: 200, COUNCIL: 404, LEAD: 200}),
+    ("GET", "/p/fy27-plan/variants/{other_variant_id}", {FIELD: 404, COUNCIL: 404, LEAD: 200}),
+    ("GET", "/p/fy27-plan/variants/999999", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("GET", "/p/launch-plan/variants/{variant_id}", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("GET", "/p/fy27-plan/variants/{variant_id}/edit", {FIELD: 200, COUNCIL: 404, LEAD: 403}),
+    ("POST", "/p/fy27-plan/variants/{variant_id}/edit", {FIELD: 303, COUNCIL: 404, LEAD: 403}),
+    ("POST", "/p/fy27-plan/variants/{variant_id}/preview", {FIELD: 200, COUNCIL: 404, LEAD: 403}),
+    # Already on the newest published revision: past the permission check to the service's own answer.
+    ("POST", "/p/fy27-plan/variants/{variant_id}/update", {FIELD: 409, COUNCIL: 404, LEAD: 403}),
+    ("GET", "/p/fy27-plan/variants/{variant_id}/send", {FIELD: 200, COUNCIL: 404, LEAD: 403}),
+    # Nothing ticked, nobody chosen: the author gets past the permission check to the form's own message.
+    ("POST", "/p/fy27-plan/variants/{variant_id}/send", {FIELD: 400, COUNCIL: 404, LEAD: 403}),
+    ("POST", "/p/fy27-plan/variants/{variant_id}/shares", {FIELD: 400, COUNCIL: 404, LEAD: 403}),
+    ("POST", "/p/fy27-plan/variants/{variant_id}/shares/{other_rep_id}/remove", {FIELD: 303, COUNCIL: 404, LEAD: 403}),
+    ("POST", "/p/fy27-plan/variants/{other_variant_id}/edit", {FIELD: 404, COUNCIL: 404, LEAD: 403}),
     # Content requests (issue 10, part 2).
-    # Comment rounds for the field (issue 10, part 3).
-    # Shared with a client (issue 10, part 4).
+    ("GET", "/requests", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/requests?state=done&segment=Banks", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/requests?state=nonsense", {FIELD: 400, COUNCIL: 400, LEAD: 400}),
+    ("GET", "/requests/new", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/requests/new", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    ("GET", "/requests/{content_request_id}", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/requests/999999", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("POST", "/requests/{content_request_id}/join", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/requests/999999/join", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    # An empty form: the lead gets past the permission check to the form's own message.
+    ("POST", "/requests/{content_request_id}/accept", {FIELD: 403, COUNCIL: 403, LEAD: 400}),
+    ("POST", "/requests/{content_request_id}/decline", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/requests/{content_request_id}/merge", {FIELD: 403, COUNCIL: 403, LEAD: 400}),
+    # Routed to the council user, who moves it on; nobody else but a lead may.
+    ("POST", "/requests/{routed_request_id}/progress", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/requests/{routed_request_id}/done", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/requests/{content_request_id}/progress", {FIELD: 403, COUNCIL: 403, LEAD: 409}),
+    ("GET", "/requests/{content_request_id}/join", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
+    # Comment rounds for the field (issue 10, part 3). The launch plan has an open round, the FY27 plan a
+    # closed one (so a lead may open another there); everyone comments while a round is open.
+    ("POST", "/p/fy27-plan/rounds", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/p/launch-plan/rounds", {FIELD: 403, COUNCIL: 403, LEAD: 409}),
+    ("POST", "/p/draft-only/rounds", {FIELD: 404, COUNCIL: 403, LEAD: 409}),
+    ("GET", "/rounds/{open_round_id}", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("GET", "/rounds/{closed_round_id}", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("GET", "/rounds/999999", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("POST", "/rounds/{open_round_id}/close", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/rounds/{closed_round_id}/close", {FIELD: 403, COUNCIL: 403, LEAD: 409}),
+    ("POST", "/rounds/{open_round_id}/threads", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/rounds/{closed_round_id}/threads", {FIELD: 403, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/round-threads/{round_thread_id}/replies", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/round-threads/{closed_round_thread_id}/replies", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/round-threads/{thread_id}/replies", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    # Shared with a client (issue 10, part 4): only the field records shares, of a published page.
+    ("POST", "/p/fy27-plan/shares", {ANON: 302, FIELD: 303, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/p/draft-only/shares", {ANON: 302, FIELD: 404, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/p/no-such-page/shares", {ANON: 302, FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("GET", "/p/fy27-plan/shares", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
 ]
 
 FORMS = {
+    # Comment rounds and shares (issue 10, parts 3 and 4).
+    "/p/fy27-plan/rounds": {"prompt": "Tell us", "closes_on": (utcnow().date() + timedelta(days=10)).isoformat()},
+    "/p/launch-plan/rounds": {"prompt": "Tell us", "closes_on": (utcnow().date() + timedelta(days=10)).isoformat()},
+    "/p/draft-only/rounds": {"prompt": "Tell us", "closes_on": (utcnow().date() + timedelta(days=10)).isoformat()},
+    "/rounds/{open_round_id}/threads": {"rev": "1", "body": "From the field"},
+    "/rounds/{closed_round_id}/threads": {"rev": "1", "body": "Too late"},
+    "/round-threads/{round_thread_id}/replies": {"body": "A reply"},
+    "/round-threads/{closed_round_thread_id}/replies": {"body": "A reply"},
+    "/round-threads/{thread_id}/replies": {"body": "A reply"},
+    "/p/fy27-plan/shares": {"client_kind": "bank", "reaction": "Liked it"},
+    "/p/draft-only/shares": {"client_kind": "bank"},
+    "/p/no-such-page/shares": {"client_kind": "bank"},
     "/summaries/{draft_summary_id}/edit": {"subject": "News", "audience": "field"},
     "/p/fy27-plan/edit": {"body": "# Plan\n\nEdited.\n", "summary": "edit", "base_revision": "2"},
     "/p/fy27-plan/preview": {"body": "preview", "base_revision": "2"},
@@ -139,6 +217,16 @@ FORMS = {
     "/p/fy27-plan/feedback": {"would_share": "no", "note": "Clients found it generic"},
     "/p/draft-only/feedback": {"would_share": "yes"},
     "/p/no-such-page/feedback": {"would_share": "yes"},
+    "/p/fy27-plan/variants": {"name": "Regional bank, Lyon"},
+    "/p/draft-only/variants": {"name": "Regional bank, Lyon"},
+    "/p/fy27-plan/variants/{variant_id}/edit": {"body": "# Plan\n\nOne, for banks.\n", "base_revision": "2"},
+    "/p/fy27-plan/variants/{other_variant_id}/edit": {"body": "Mine", "base_revision": "1"},
+    "/p/fy27-plan/variants/{variant_id}/preview": {"body": "# Plan"},
+    # Content requests (issue 10, part 2).
+    "/requests/new": {"title": "A DORA checklist", "segment": "Banks", "stage": "proposal"},
+    "/requests/{content_request_id}/join": {"note": "Me too"},
+    "/requests/{content_request_id}/decline": {"reason": "Already in the deck"},
+    "/requests/{routed_request_id}/done": {"page": "fy27-plan", "revision": "1"},
 }
 
 
@@ -163,6 +251,24 @@ def build_world(people) -> dict[str, int]:
         people["lead"], summaries.create_draft(people["lead"], utcnow() - timedelta(days=14), utcnow())
     )
     ids |= {"draft_summary_id": draft.id, "sent_summary_id": sent.id}
+    # Reps' own versions (issue 10, part 1).
+    other_rep = make_user(role="field", name="Olga Other", email="olga@example.com")
+    mine = make_variant(people["field"], page, "Regional bank, Lyon", "# Plan\n\nOne, in euros.\n")
+    theirs = make_variant(other_rep, page, "Insurer, Oslo")
+    ids |= {"variant_id": mine.id, "other_variant_id": theirs.id, "other_rep_id": other_rep.id}
+    # Content requests (issue 10, part 2): one new, one routed to the council user.
+    asked = content_requests.create_request(people["field"], content_requests.RequestFields(title="A checklist"))
+    routed = content_requests.create_request(people["field"], content_requests.RequestFields(title="A deck"))
+    content_requests.accept(people["lead"], routed.id, None, people["council"].id)
+    ids |= {"content_request_id": asked.id, "routed_request_id": routed.id}
+    # Comment rounds (issue 10, part 3): open on the launch plan, closed on the FY27 plan, a field thread in each.
+    opened = open_round(people["lead"], launch)
+    closed = open_round(people["lead"], pages.get_page("fy27-plan"))
+    closed_thread = round_comment(people["field"], closed, "Before it closed")
+    rounds_service.close_round(people["lead"], closed)
+    round_thread = round_comment(people["field"], opened, "From the field")
+    ids |= {"open_round_id": opened.id, "closed_round_id": closed.id}
+    ids |= {"round_thread_id": round_thread.id, "closed_round_thread_id": closed_thread.id}
     return ids
 
 

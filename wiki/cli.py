@@ -193,8 +193,28 @@ def backup(destination: str) -> None:
     click.echo(f"Backed up to {destination}.")
 
 
+# Content requests (issue 10, part 2).
+content_requests_group = AppGroup("requests", help="The field's content requests.")
+
+
+@content_requests_group.command("list")
+@click.option("--state", default=None, help="Only requests in this state (new, accepted, in_progress, done …).")
+def list_requests(state: str | None) -> None:
+    """Every request, most needed first: number, state, how many need it, who asked, what."""
+    from wiki.services import content_requests
+
+    for request, demand in content_requests.every_request():
+        if state and request.state.value != state:
+            continue
+        routed = request.routed_to
+        to = f" → {routed.name}" if routed else ""
+        who = request.requester.name
+        click.echo(f"#{request.id:<4} {request.state.value:11} {demand:3} need  {who}: {request.title}{to}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(summary)
     app.cli.add_command(demo)
     app.cli.add_command(backup)
+    app.cli.add_command(content_requests_group)

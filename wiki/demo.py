@@ -27,7 +27,20 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import accounts, council, feedback, pages, review, summaries, tactics, threads
+from wiki.services import (
+    accounts,
+    content_requests,
+    council,
+    feedback,
+    pages,
+    review,
+    rounds,
+    shares,
+    summaries,
+    tactics,
+    threads,
+)
+from wiki.services import variants as variant_service
 from wiki.services.pages import EditSubmission
 from wiki.services.tactics import TacticFields
 
@@ -256,6 +269,9 @@ def load() -> list[tuple[str, str, str]]:
     _seat_council_and_assign_tactics(lead, users)
     _discuss(users)
     _field_feedback(users)
+    _rounds_and_shares(users)
+    _variants(users)
+    _content_requests(users)
     _spread_over_recent_weeks()
     _past_summary(users[LEADS[0][0]])
     return _logins(field_emails)
@@ -464,3 +480,197 @@ def _spread_over_recent_weeks() -> None:
             .values(created_at=answer.created_at)
         )
     db.session.commit()
+
+
+# Content requests (issue 10, part 2) --------------------------------------------------------------
+
+# (asking rep, title, segment, stage, why, [(rep who needs it too, note)], what happened)
+# What happened: ("new",), ("accept", tactic), ("progress", tactic), ("done", tactic, slug, revision),
+# ("decline", reason) or ("merge", index of the request it duplicates).
+REQUESTS = [
+    (
+        "Aisha Khan",
+        "A one-page DORA checklist for bank CIOs",
+        "Regional banks",
+        "proposal",
+        "CIOs ask what they must have in place by January. The email is good, but they want a page to tick off.",
+        [("Chloe Dubois", "Two CIOs in Lyon asked for exactly this"), ("Elena Rossi", ""), ("Noah Schmidt", "")],
+        ("done", "Direct-marketing email", "direct-marketing-email", 1),
+    ),
+    (
+        "Ben Carter",
+        "Credit-union proof points for the customer deck",
+        "Credit unions",
+        "closing",
+        "The deck's stories are all banks; credit-union boards ask for one of their own.",
+        [("Grace Liu", "Needed for two renewals in Q3"), ("Quinn Taylor", "")],
+        ("progress", "Customer presentation"),
+    ),
+    (
+        "Farid Haddad",
+        "Short webinar clips to send after a first meeting",
+        "Insurers",
+        "prospecting",
+        "A three-minute clip gets watched; a one-hour recording doesn't.",
+        [("David Kim", "")],
+        ("done", "Webinar series", "webinar-series", None),
+    ),
+    (
+        "Hugo Martin",
+        "A price comparison against FinCore",
+        "Regional banks",
+        "closing",
+        "Every deal ends on price.",
+        [("Jack Murphy", "")],
+        ("decline", "Competitive pricing stays with the deal desk: ask your deal-desk contact for the current sheet."),
+    ),
+    (
+        "Pedro Alves",
+        "DORA one-pager for IT directors",
+        "Regional banks",
+        "proposal",
+        "",
+        [("Tara Nguyen", "")],
+        ("merge", 0),
+    ),
+    (
+        "Rosa Jiménez",
+        "The DORA readiness email in Spanish",
+        "LATAM banks",
+        "prospecting",
+        "Half my contacts won't read English marketing email.",
+        [("Isabel Costa", "Portuguese too, please")],
+        ("new",),
+    ),
+]
+
+
+def _content_requests(users: dict[str, User]) -> None:
+    """The field asking for content, others needing it too, and the leads and owners answering."""
+    lead = users[LEADS[0][0]]
+    owned = {tactic.name: tactic for tactic in db.session.execute(select(Tactic)).scalars()}
+    made = []
+    for asker, title, segment, stage, details, joined, outcome in REQUESTS:
+        fields = content_requests.RequestFields(title=title, details=details, segment=segment, stage=stage)
+        request_id = content_requests.create_request(users[_field_email(asker)], fields).id
+        made.append(request_id)
+        for name, note in joined:
+            content_requests.join(users[_field_email(name)], request_id, note)
+        step = outcome[0]
+        if step in ("accept", "progress", "done"):
+            tactic = owned[outcome[1]]
+            content_requests.accept(lead, request_id, tactic.id, None)
+            owner = db.session.get(User, tactic.owner_id)
+            if step == "progress":
+                content_requests.start(owner, request_id, "Collecting two stories from the regions")
+            if step == "done":
+                content_requests.finish(owner, request_id, outcome[2], outcome[3], "Here it is")
+        elif step == "decline":
+            content_requests.decline(lead, request_id, outcome[1])
+        elif step == "merge":
+            content_requests.merge(lead, request_id, made[outcome[1]], "The same checklist")
+
+
+# Reps' own versions (issue 10, part 1) ------------------------------------------------------------
+
+# (rep, client or segment, [(published line, their line)], shared with, what the customer said when sent back)
+VARIANTS = [
+    (
+        "Isabel Costa",
+        "Small insurer, Porto",
+        [
+            (
+                "- First product live in 7–9 months; typical programme 24 months.",
+                "- First product live in 8 months, as at Harbour Federal; the rest follows at your own pace.",
+            )
+        ],
+        None,
+        "The 24-month programme scared them; leading with the first product in 8 months kept them in the room.",
+    ),
+    (
+        "Ben Carter",
+        "Regional bank, Lyon",
+        [
+            (
+                "- First product live in 7–9 months; typical programme 24 months.",
+                "- First product live in 7–9 months; each later product line in about 4 months.",
+            ),
+            (
+                "- Subscription per account band; no licence for the parts not yet migrated.",
+                "- Subscription per account band, in euros; no licence for the parts not yet migrated.",
+            ),
+        ],
+        None,
+        None,
+    ),
+    (
+        "Elena Rossi",
+        "Credit unions, Madrid",
+        [
+            (
+                "- Offer a two-hour discovery workshop with their operations and risk teams.",
+                "- Offer a two-hour discovery workshop in Spanish, with a DORA readiness check.",
+            )
+        ],
+        "Ben Carter",
+        None,
+    ),
+]
+
+
+def _variants(users: dict[str, User]) -> None:
+    """Reps' own versions of the customer presentation; one rep sent their change back with the customer's words."""
+    page = pages.get_page("customer-presentation")
+    for name, client, changes, shared_with, reaction in VARIANTS:
+        rep = users[_field_email(name)]
+        variant = variant_service.make_variant(rep, page, client)
+        body = variant.base.body
+        for published, theirs in changes:
+            body = body.replace(published, theirs)
+        variant_service.save(rep, variant, body, f"For {client}", variant.head_number)
+        if shared_with:
+            variant_service.share(rep, variant, users[_field_email(shared_with)].id)
+        if reaction:
+            link = f"/p/{page.slug}/variants/{variant.id}"
+            keys = [hunk.key for hunk in variant_service.my_changes(variant)]
+            variant_service.send_back(rep, variant, keys, reaction, link)
+
+
+# Comment rounds and shares with clients (issue 10, parts 3 and 4) ---------------------------------
+
+ROUND_PROMPT = "Inside sales will act on these criteria next quarter: tell us what your clients' buying looks like"
+ROUND_COMMENTS = [
+    ("Aisha Khan", "within two working days", "Two days is too slow: credit unions buy from the first caller."),
+    ("Ben Carter", "Booked a DORA readiness check", "Only EMEA banks book these; in North America this never scores."),
+    ("David Kim", "Visited the pricing page", "APAC procurement reads pricing first, decides later: 15 is too much."),
+    ("Elena Rossi", "", "Could a referral from a client count? That is how my Madrid deals start."),
+]
+SHARES = [
+    ("direct-marketing-email", "Elena Rossi", "bank", "Booked the readiness check the same week."),
+    ("direct-marketing-email", "Hugo Martin", "insurer", ""),
+    ("direct-marketing-email", "Mei Tanaka", "bank", "Forwarded to her CRO."),
+    ("direct-marketing-email", "Elena Rossi", "credit union", ""),
+    ("direct-marketing-email", "Grace Liu", "wealth manager", "Asked for a version without the DORA deadline."),
+    ("customer-presentation", "Aisha Khan", "credit union", "Slide 7 kept us talking for an hour."),
+    ("customer-presentation", "Ben Carter", "bank", ""),
+    ("customer-presentation", "Isabel Costa", "insurer", "Wanted the 8-month first product up front."),
+    ("customer-presentation", "Farid Haddad", "other", "Family office in Dubai; they skipped to pricing."),
+]
+
+
+def _rounds_and_shares(users: dict[str, User]) -> None:
+    """A round open on the lead-scoring criteria with a few field comments, a council answer, and shares of the
+    DORA email and the customer presentation."""
+    lead = users[LEADS[0][0]]
+    scoring = pages.get_page("lead-scoring-criteria")
+    opened = rounds.open_round(lead, scoring, utcnow().date() + timedelta(days=12), ROUND_PROMPT)
+    text = scoring.published.body
+    first = None
+    for name, quote, body in ROUND_COMMENTS:
+        selection = rounds.Selection(quote=quote) if quote and quote in text else None
+        thread = rounds.start_comment(users[_field_email(name)], opened, scoring.published.number, body, selection)
+        first = first or thread
+    threads.reply(users[COUNCIL[0][0]], threads.get_thread(first.id), "Fair point: we will test one working day.")
+    for slug, name, kind, reaction in SHARES:
+        other = reaction.split(";")[0] if kind == "other" else ""
+        shares.record_share(users[_field_email(name)], pages.get_page(slug), kind, other, reaction)

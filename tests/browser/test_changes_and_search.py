@@ -25,7 +25,7 @@ def test_filters_update_the_list_in_place_and_the_address(app, page):
         publish(lead, plan, 1)
         make_page(council, slug="webinar-series", title="Webinar series", bodies=("Webinars.\n",))
     sign_in(page, "cora@example.com")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Recent changes").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Changes").click()
     items = page.locator("#change-log li")
     expect(items).to_have_count(4)
     heading = page.get_by_role("heading", name="Recent changes").element_handle()

@@ -4,6 +4,14 @@ One module per area; everything is importable from `wiki.models`, and importing 
 
 from __future__ import annotations
 
+from wiki.models.content_requests import (
+    ContentRequest,
+    RequestEvent,
+    RequestEventKind,
+    RequestStage,
+    RequestState,
+    RequestVote,
+)
 from wiki.models.core import (
     AnchorState,
     Approval,
@@ -37,11 +45,15 @@ from wiki.models.core import (
 )
 
 # The field's voice (issue 10): one module per area, imported here so its tables are registered.
+from wiki.models.rounds import CommentRound
+from wiki.models.shares import Share
+from wiki.models.variants import Variant, VariantOffer, VariantOrigin, VariantRevision, VariantShare
 
 __all__ = [
     "AnchorState",
     "Approval",
     "Comment",
+    "ContentRequest",
     "CouncilMember",
     "Decision",
     "DeliveryState",
@@ -54,6 +66,11 @@ __all__ = [
     "PageKind",
     "Revision",
     "RevisionOrigin",
+    "RequestEvent",
+    "RequestEventKind",
+    "RequestStage",
+    "RequestState",
+    "RequestVote",
     "Role",
     "Summary",
     "SummaryDelivery",
@@ -68,4 +85,13 @@ __all__ = [
     "User",
     "UTCDateTime",
     "utcnow",
+    # Comment rounds and shares with clients (issue 10, parts 3 and 4).
+    "CommentRound",
+    "Share",
+    # Reps' own versions (issue 10, part 1).
+    "Variant",
+    "VariantOffer",
+    "VariantOrigin",
+    "VariantRevision",
+    "VariantShare",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +26,9 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from wiki.extensions import db
+
+if TYPE_CHECKING:
+    from wiki.models.content_requests import ContentRequest
 
 
 def utcnow() -> datetime:
@@ -293,6 +297,8 @@ class Thread(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str] = mapped_column(String(500), default="")
     applied_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    # The field's comment round it was written in (issue 10, part 3); None for the council's own threads.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("comment_rounds.id", ondelete="SET NULL"), index=True)
 
     page: Mapped[Page] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -327,6 +333,10 @@ class NotificationKind(enum.StrEnum):
     REVIEW = "review"
     FEEDBACK = "feedback"
     COUNCIL = "council"  # a seat ended and left a tactic without an owner
+    VARIANT = "variant"  # a colleague shared their own version of a page with you (issue 10, part 1)
+    REQUEST = "request"  # a content request moved on (issue 10, part 2)
+    SHARE = "share"  # a rep sent a page to a client (issue 10, part 4)
+    ROUND = "round"  # a field comment in a comment round (issue 10, part 3)
 
 
 class Notification(db.Model):
@@ -339,15 +349,18 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, "notification_kind"))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    # None for a notice about something that isn't a page, such as a content request.
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("content_requests.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
-    page: Mapped[Page] = relationship()
+    page: Mapped[Page | None] = relationship()
     thread: Mapped[Thread | None] = relationship()
+    content_request: Mapped[ContentRequest | None] = relationship()
 
 
 class CouncilMember(db.Model):

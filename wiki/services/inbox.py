@@ -10,18 +10,27 @@ from wiki.models import Notification, NotificationKind, Page, Thread, User, utcn
 
 
 def notify(
-    session, user_ids, kind: NotificationKind, actor: User, page: Page, text: str, thread: Thread | None = None
+    session,
+    user_ids,
+    kind: NotificationKind,
+    actor: User,
+    page: Page | None,
+    text: str,
+    thread: Thread | None = None,
+    content_request=None,
 ) -> None:
     """The one way something lands in people's inboxes: once each, never to whoever did it, in the caller's
-    transaction (so a notice exists exactly when what it announces does)."""
+    transaction (so a notice exists exactly when what it announces does). A notice is about a page, or about a
+    content request (page None)."""
     for user_id in {uid for uid in user_ids if uid and uid != actor.id}:
         session.add(
             Notification(
                 user_id=user_id,
                 kind=kind,
                 actor_id=actor.id,
-                page_id=page.id,
+                page_id=page.id if page is not None else None,
                 thread_id=thread.id if thread is not None else None,
+                request_id=content_request.id if content_request is not None else None,
                 text=text if len(text) <= 300 else text[:299] + "…",
                 created_at=utcnow(),
             )

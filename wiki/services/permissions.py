@@ -112,3 +112,86 @@ def can_give_feedback(user: User | None) -> bool:
 def can_manage_own_subscription(user: User | None) -> bool:
     """Everyone signed in chooses whether the summary email reaches them (the email's own link works too)."""
     return is_signed_in(user)
+
+
+# Reps' own versions (issue 10, part 1) -------------------------------------------------------------
+
+
+def can_make_variant(user: User | None, page: Page) -> bool:
+    """Anyone signed in makes their own version of what is published (never of a draft)."""
+    return is_signed_in(user) and user.is_active and page.published_revision_id is not None
+
+
+def answers_for_page(user: User | None, owners: PageOwners) -> bool:
+    """The leads, and the council members who own a tactic covering the page: they see every rep's version."""
+    return is_lead(user) or (is_staff(user) and user.id in owners.user_ids)
+
+
+def can_see_variant(user: User | None, author_id: int, shared_with: frozenset[int], owners: PageOwners) -> bool:
+    """A version is its author's, and the colleagues they share it with; the people who answer for the page
+    read them all. To anyone else it doesn't exist."""
+    if not is_signed_in(user):
+        return False
+    return user.id == author_id or user.id in shared_with or answers_for_page(user, owners)
+
+
+def can_change_variant(user: User | None, author_id: int) -> bool:
+    """Only the author edits, shares, updates and sends back their version; colleagues read it."""
+    return is_signed_in(user) and user.is_active and user.id == author_id
+
+
+def can_send_variant_back(user: User | None, author_id: int) -> bool:
+    """The author of a version may send its changes back to the original as suggestions, though the field
+    can't otherwise discuss drafts: the suggestion is about the published text they based it on."""
+    return can_change_variant(user, author_id)
+
+
+# Comment rounds and shares with clients (issue 10, parts 3 and 4) ----------------------------------
+
+
+def can_record_share(user: User | None) -> bool:
+    """Sending a page to a client is what the field does; the council and leads see the counts."""
+    return is_signed_in(user) and user.role == Role.FIELD
+
+
+def can_see_usage(user: User | None) -> bool:
+    """How often pages travel to clients, and who sent them: for the council and leads."""
+    return is_staff(user)
+
+
+def can_manage_rounds(user: User | None) -> bool:
+    """Leads open a published page to the whole field's comments, close it early and read the report."""
+    return is_lead(user)
+
+
+def can_comment_in_round(user: User | None, comment_round, now) -> bool:
+    """Everyone signed in comments on the published page while the round is open; after its date, nobody."""
+    return is_signed_in(user) and user.is_active and comment_round.is_open(now)
+
+
+def can_reply_in_round(user: User | None, comment_round, now) -> bool:
+    """The field replies while the round is open; the council and leads answer the field's threads at any time."""
+    return can_discuss(user) or can_comment_in_round(user, comment_round, now)
+
+
+# Content requests (issue 10, part 2) --------------------------------------------------------------
+
+
+def can_ask_for_content(user: User | None) -> bool:
+    """Anyone signed in asks for content and adds *I need this too*; requests are the field's, not drafts."""
+    return is_signed_in(user) and user.is_active
+
+
+def can_triage_requests(user: User | None) -> bool:
+    """Accept and route, decline, merge duplicates: the marketing leads."""
+    return is_lead(user)
+
+
+def can_work_on_request(user: User | None, routed_to_id: int | None) -> bool:
+    """Mark in progress or done: a lead, or the council member or lead the request is routed to."""
+    return is_lead(user) or (is_staff(user) and routed_to_id is not None and user.id == routed_to_id)
+
+
+def can_be_routed_request(person: User) -> bool:
+    """Requests go to the people who write content: active council members and leads."""
+    return person.active and person.role in (Role.LEAD, Role.COUNCIL)

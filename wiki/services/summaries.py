@@ -39,7 +39,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import feedback, outbox, tactics
+from wiki.services import content_requests, feedback, outbox, rounds, shares, tactics
 from wiki.services.permissions import can_publish, is_signed_in
 from wiki.text.diff import Chunk, excerpt, word_diff
 from wiki.text.render import render
@@ -111,14 +111,19 @@ class Content:
     quotes: list = field(default_factory=list)
     thanks: list[Contributor] = field(default_factory=list)
     seats: dict[int, str] = field(default_factory=dict)
+    # Content requests (issue 10, part 2): "You asked, we built".
+    built: list = field(default_factory=list)
+    # Comment rounds open when it is composed or sent, and shares with clients (issue 10, parts 3 and 4).
+    rounds: list = field(default_factory=list)
+    shares: list = field(default_factory=list)
 
     def keys(self) -> list[str]:
-        items = [*self.changes, *self.accepted, *self.resolved]
+        items = [*self.changes, *self.accepted, *self.resolved, *self.built]
         return [item.key for item in items] + [quote_key(quote) for quote in self.quotes]
 
     @property
     def is_empty(self) -> bool:
-        return not (self.changes or self.accepted or self.resolved or self.quotes)
+        return not (self.changes or self.accepted or self.resolved or self.quotes or self.built)
 
 
 def quote_key(quote: feedback.Quote) -> str:
@@ -313,6 +318,11 @@ def gather(start: datetime, end: datetime) -> Content:
     content.feedback = numbers
     content.quotes = list(numbers.quotes)
     content.thanks = _thanks(content, seats)
+    # Content requests (issue 10, part 2).
+    content.built = content_requests.built_in_period(start, end, seats)
+    # Comment rounds and shares with clients (issue 10, parts 3 and 4).
+    content.rounds = rounds.round_lines(utcnow())
+    content.shares = shares.shares_in_period(start, end)
     return content
 
 
@@ -499,6 +509,7 @@ def content_of(summary: Summary) -> Content:
     content.accepted = [c for c in content.accepted if c.key not in dropped]
     content.resolved = [c for c in content.resolved if c.key not in dropped]
     content.quotes = [q for q in content.quotes if quote_key(q) not in dropped]
+    content.built = [b for b in content.built if b.key not in dropped]
     content.thanks = _thanks(content, content.seats)
     return content
 

@@ -32,6 +32,7 @@ from wiki.services.permissions import (
     can_change_comment,
     can_decide_suggestion,
     can_discuss,
+    can_read_drafts,
     can_revise_suggestion,
     is_staff,
 )
@@ -251,6 +252,8 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
         comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow())
         session.add(comment)
         participants = {thread.author_id} | {c.author_id for c in thread.comments}
+        # A comment round's thread has field reps in it, who may read only the published title (issue 10).
+        title = thread.page.published.title if thread.round_id is not None else name_for_staff(thread.page)
         _notify(
             session,
             participants,
@@ -258,7 +261,7 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
             user,
             thread.page,
             thread,
-            f"{user.name} replied in a thread on “{name_for_staff(thread.page)}”",
+            f"{user.name} replied in a thread on “{title}”",
         )
         _notify_mentions(session, user, thread.page, thread, body)
     return comment
@@ -374,7 +377,7 @@ def accept(user: User, thread: Thread) -> Revision:
             user,
             page,
             thread,
-            f"{user.name} accepted your suggestion on “{name_for_staff(page)}” (revision {revision.number})",
+            _accepted_notice(user, author, page, revision),
         )
     return revision
 
@@ -397,7 +400,7 @@ def reject(user: User, thread: Thread, reason: str) -> Thread:
             user,
             page,
             thread,
-            f"{user.name} rejected your suggestion on “{name_for_staff(page)}”: {reason}"[:300],
+            f"{user.name} rejected your suggestion on “{_title_for(thread.author, page)}”: {reason}"[:300],
         )
     return thread
 
@@ -478,3 +481,18 @@ def mention_candidates(user: User, query: str, limit: int = 8) -> list[User]:
         for person in people
         if is_staff(person) and (query in person.name.lower() or person.email.lower().startswith(query))
     ][:limit]
+
+
+# A suggestion's author may be a field rep (sent back from their own version, issue 10, part 1): the notice
+# names the page as they see it, and never the number of a revision that isn't published yet.
+
+
+def _title_for(person: User, page: Page) -> str:
+    revision = pages.shown(person, page)
+    return revision.title if revision is not None else pages.default_title(page.slug)
+
+
+def _accepted_notice(decider: User, author: User, page: Page, revision: Revision) -> str:
+    if can_read_drafts(author):
+        return f"{decider.name} accepted your suggestion on “{_title_for(author, page)}” (revision {revision.number})"
+    return f"{decider.name} accepted your suggestion on “{_title_for(author, page)}”; the field reads it once published"

@@ -12,6 +12,19 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, main, pages, threads, review, council, summaries, admin, feedback, email):
         app.register_blueprint(module.bp)
+    # Reps' own versions (issue 10, part 1).
+    from wiki.views import variants
+
+    app.register_blueprint(variants.bp)
+    # Content requests (issue 10, part 2).
+    from wiki.views import content_requests
+
+    app.register_blueprint(content_requests.bp)
+    # Comment rounds and shares with clients (issue 10, parts 3 and 4).
+    from wiki.views import rounds, shares
+
+    app.register_blueprint(rounds.bp)
+    app.register_blueprint(shares.bp)
 
 
 def whole_number(raw: str | None) -> int | None:

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from wiki.errors import BadInput, Conflict, WikiError
 from wiki.forms import CouncilMemberForm, TacticForm, TacticReviewForm
 from wiki.models import utcnow
-from wiki.services import council, pages, tactics
+from wiki.services import council, pages, shares, tactics
 from wiki.services.council import OverTarget
-from wiki.services.permissions import can_manage_council, can_manage_tactics, can_review_tactic
+from wiki.services.permissions import can_manage_council, can_manage_tactics, can_review_tactic, can_see_usage
 from wiki.services.tactics import TacticFields
 from wiki.text.render import render
 
@@ -147,6 +147,8 @@ def _tactic_page(tactic_id: int, form: TacticReviewForm, error: WikiError | None
         error=error,
         can_review=can_review_tactic(current_user, row.tactic.owner_id),
         can_manage_tactics=can_manage_tactics(current_user),
+        # How the tactic's pages reach clients (issue 10, part 4).
+        usage=shares.tactic_usage(current_user, row.tactic) if can_see_usage(current_user) else None,
     ), status
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from wiki.models import User, utcnow
-from wiki.services import activity, feedback, pages, review, summaries, tactics
+from wiki.services import activity, content_requests, feedback, pages, review, rounds, shares, summaries, tactics
 from wiki.services import changes as changelog
-from wiki.services.permissions import is_lead, is_staff
+from wiki.services import variants as variant_service
+from wiki.services.permissions import can_see_usage, can_triage_requests, is_lead, is_staff
 from wiki.views.charts import contribution_chart
 
 FEEDBACK_DAYS = 30
@@ -32,4 +33,16 @@ def dashboard_context(user: User) -> dict:
         context["waiting"] = waiting
         context["tactic_rows"] = tactics.all_tactics(user)
         context["chart"] = contribution_chart(activity.council_contributions(user, days=90))
+    # Content requests (issue 10, part 2).
+    if is_staff(user):
+        context["requests_routed"] = content_requests.routed_to(user)
+    if can_triage_requests(user):
+        context["requests_to_triage"] = content_requests.to_triage(user)
+    # Comment rounds and shares with clients (issue 10, parts 3 and 4).
+    context["open_rounds"] = rounds.open_rounds(user)
+    if can_see_usage(user):
+        context["usage_rows"] = shares.dashboard_usage(user)
+    # Reps' own versions (issue 10, part 1).
+    if is_staff(user):
+        context["recent_variants"] = variant_service.recent_on_my_pages(user)
     return context

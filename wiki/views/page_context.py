@@ -16,6 +16,8 @@ from wiki.services import feedback, pages, review, tactics, threads
 from wiki.services.permissions import can_decide_suggestion, can_discuss, can_give_feedback, is_staff
 from wiki.services.rendering import margins, rendered
 from wiki.text.anchor import plain
+from wiki.views.round_context import round_context
+from wiki.views.shares import share_context
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ def page_view_context(user: User, page: Page, number: int | None) -> dict:
             key, lambda: Markup(render_template("partials/threads.html", **discussion_context(user, page, number)))
         )
     context.update(_feedback_context(user, page))
+    # The field's voice (issue 10, parts 3 and 4): comment rounds, and shares with clients.
+    context.update(round_context(user, page, context))
+    context.update(share_context(user, page))
     return context
 
 

@@ -1,0 +1,294 @@
+"""Shares with clients: a field rep records that they sent a published page to a client.
+
+A rep records one share per client meeting, so several per rep and page are expected. Counts read together
+with the field's feedback: how often a page travels, how many reps send it, and how many of the reps who
+answered "would you share this?" said yes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, distinct, func, select, true
+from sqlalchemy.orm import selectinload
+
+from wiki.db import lock_row, write_transaction
+from wiki.errors import BadInput, NotFound, require
+from wiki.extensions import db
+from wiki.models import (
+    Feedback,
+    NotificationKind,
+    Page,
+    Revision,
+    Role,
+    Share,
+    Tactic,
+    User,
+    tactic_pages,
+    utcnow,
+)
+from wiki.services import inbox
+from wiki.services.permissions import can_record_share, can_see_page, can_see_usage, is_lead
+from wiki.services.tactics import page_owners
+
+# The kinds of client a rep picks from; "other" asks for their own words.
+CLIENT_KINDS = ("bank", "credit union", "insurer", "wealth manager", "other")
+MAX_CLIENT_KIND = 80
+MAX_REACTION = 2000
+RECENT_DAYS = 30
+LONGER_DAYS = 90
+MAX_NOTIFICATION = 300
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How a page (or a tactic's pages together) travels: shares in the last 30 and 90 days, the reps who sent
+    it in the last 90, and of the reps who answered "would you share this?", how many said yes."""
+
+    shares_recent: int = 0
+    shares_longer: int = 0
+    reps: int = 0
+    answering: int = 0
+    would_share: int = 0
+
+    @property
+    def share_percent(self) -> int | None:
+        """Whole percent of answering reps whose latest answer is "would share"; None when nobody answered."""
+        return round(100 * self.would_share / self.answering) if self.answering else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.shares_longer or self.answering)
+
+
+@dataclass(frozen=True)
+class PageUsage:
+    page_id: int
+    slug: str
+    title: str  # the published title: the one the reps sent
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class TacticUsage:
+    total: Usage
+    pages: list[PageUsage]
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """One line of the summary email: “the DORA email went to 41 clients from 17 reps”."""
+
+    slug: str
+    title: str
+    clients: int
+    reps: int
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+
+def _check_kind(kind: str | None, other: str | None) -> str:
+    kind = (kind or "").strip().lower()
+    if kind not in CLIENT_KINDS:
+        raise BadInput(f"Pick the kind of client: {', '.join(CLIENT_KINDS)}.", field="client_kind")
+    if kind != "other":
+        return kind
+    other = " ".join((other or "").split())
+    if not other:
+        raise BadInput("Say what kind of client it was, in a few words.", field="other_kind")
+    if len(other) > MAX_CLIENT_KIND:
+        raise BadInput(
+            f"The kind of client can be at most {MAX_CLIENT_KIND} characters; yours has {len(other)}.",
+            field="other_kind",
+        )
+    if "\x00" in other:
+        raise BadInput("The kind of client contains NUL characters, which can't be stored.", field="other_kind")
+    return other
+
+
+def _check_reaction(reaction: str | None) -> str:
+    reaction = (reaction or "").replace("\r\n", "\n").strip()
+    if len(reaction) > MAX_REACTION:
+        raise BadInput(
+            f"The client's reaction can be at most {MAX_REACTION:,} characters; yours has {len(reaction):,}.",
+            field="reaction",
+        )
+    if "\x00" in reaction:
+        raise BadInput("The reaction contains NUL characters, which can't be stored.", field="reaction")
+    return reaction
+
+
+def record_share(user: User, page: Page, kind: str | None, other: str | None, reaction: str | None) -> Share:
+    """The rep sent the page's published version to a client; whoever answers for the page hears of it."""
+    require(
+        can_record_share(user),
+        "Shares are recorded by the field reps who send pages to clients; the council and leads see the counts.",
+    )
+    if not can_see_page(user, page):
+        raise NotFound(f"There is no page called “{page.slug}”.")
+    client_kind = _check_kind(kind, other)
+    reaction = _check_reaction(reaction)
+    with write_transaction() as session:
+        # Under the page lock, so the share names the version that is published when it is stored.
+        page = lock_row(session, select(Page).where(Page.id == page.id))
+        if page.published_revision_id is None:
+            raise NotFound(f"There is no page called “{page.slug}”.")
+        share = Share(
+            page_id=page.id,
+            revision_id=page.published_revision_id,
+            author_id=user.id,
+            client_kind=client_kind,
+            reaction=reaction,
+            created_at=utcnow(),
+        )
+        session.add(share)
+        session.flush()
+        who = f"{user.name} ({user.region})" if user.region else user.name
+        text = f"{who} sent “{page.published.title}” to a client ({client_kind})"
+        if reaction:
+            text += ": " + " ".join(reaction.split())
+        if len(text) > MAX_NOTIFICATION:
+            text = text[: MAX_NOTIFICATION - 1].rstrip() + "…"
+        leads = session.execute(select(User.id).where(User.role == Role.LEAD, User.active.is_(True))).scalars()
+        inbox.notify(session, set(page_owners(page).user_ids) | set(leads), NotificationKind.SHARE, user, page, text)
+    return share
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def own_shares(user: User, page: Page) -> list[Share]:
+    """The rep's own shares of this page, newest first, to show under the form."""
+    require(can_record_share(user), "Only field reps record shares.")
+    return list(
+        db.session.execute(
+            select(Share)
+            .where(Share.page_id == page.id, Share.author_id == user.id)
+            .order_by(Share.created_at.desc(), Share.id.desc())
+        ).scalars()
+    )
+
+
+def page_shares(user: User, page: Page, limit: int = 20) -> list[Share]:
+    """The newest shares of the page, with the rep and the client's reaction, for the council and leads."""
+    require(can_see_usage(user), "Only the council and marketing leads see who sent what to clients.")
+    return list(
+        db.session.execute(
+            select(Share)
+            .where(Share.page_id == page.id)
+            .options(selectinload(Share.author), selectinload(Share.revision))
+            .order_by(Share.created_at.desc(), Share.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def _share_numbers(condition, now: datetime, group=None) -> dict:
+    recent, longer = now - timedelta(days=RECENT_DAYS), now - timedelta(days=LONGER_DAYS)
+    columns = [
+        func.sum(case((Share.created_at >= recent, 1), else_=0)),
+        func.count(),
+        func.count(distinct(Share.author_id)),
+    ]
+    query = select(*([group] if group is not None else []), *columns).where(condition, Share.created_at >= longer)
+    if group is not None:
+        query = query.group_by(group)
+        return {row[0]: tuple(row[1:]) for row in db.session.execute(query).all()}
+    return {None: tuple(db.session.execute(query).one())}
+
+
+def _answer_numbers(condition, group=None) -> dict:
+    """Each rep's latest answer on each page counts once."""
+    latest = select(func.max(Feedback.id)).where(condition).group_by(Feedback.page_id, Feedback.author_id)
+    columns = [
+        func.count(distinct(Feedback.author_id)),
+        func.count(distinct(case((Feedback.would_share, Feedback.author_id)))),
+    ]
+    query = select(*([group] if group is not None else []), *columns).where(Feedback.id.in_(latest))
+    if group is not None:
+        query = query.group_by(group)
+        return {row[0]: tuple(row[1:]) for row in db.session.execute(query).all()}
+    return {None: tuple(db.session.execute(query).one())}
+
+
+def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
+    recent, longer, reps = shares or (0, 0, 0)
+    answering, would_share = answers or (0, 0)
+    return Usage(
+        shares_recent=recent or 0,
+        shares_longer=longer or 0,
+        reps=reps or 0,
+        answering=answering or 0,
+        would_share=would_share or 0,
+    )
+
+
+def _page_usages(page_ids, now: datetime) -> list[PageUsage]:
+    """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any."""
+    share_condition = Share.page_id.in_(page_ids) if page_ids is not None else true()
+    answer_condition = Feedback.page_id.in_(page_ids) if page_ids is not None else true()
+    shares = _share_numbers(share_condition, now, Share.page_id)
+    answers = _answer_numbers(answer_condition, Feedback.page_id)
+    ids = set(shares) | set(answers)
+    if not ids:
+        return []
+    titles = db.session.execute(
+        select(Page.id, Page.slug, Revision.title)
+        .join(Revision, Revision.id == Page.published_revision_id)
+        .where(Page.id.in_(ids))
+    ).all()
+    rows = [
+        PageUsage(page_id=page_id, slug=slug, title=title, usage=_usage(shares.get(page_id), answers.get(page_id)))
+        for page_id, slug, title in titles
+    ]
+    rows.sort(key=lambda row: (-row.usage.shares_longer, -row.usage.answering, row.title.lower()))
+    return rows
+
+
+def usage_for_page(user: User, page: Page, now: datetime | None = None) -> Usage:
+    require(can_see_usage(user), "Only the council and marketing leads see how often pages reach clients.")
+    now = now or utcnow()
+    return _usage(
+        _share_numbers(Share.page_id == page.id, now)[None], _answer_numbers(Feedback.page_id == page.id)[None]
+    )
+
+
+def dashboard_usage(user: User, now: datetime | None = None) -> list[PageUsage]:
+    """Every page for a lead; the pages of the tactics they own for a council member."""
+    require(can_see_usage(user), "Only the council and marketing leads see how often pages reach clients.")
+    owned = None
+    if not is_lead(user):
+        owned = (
+            select(tactic_pages.c.page_id)
+            .join(Tactic, Tactic.id == tactic_pages.c.tactic_id)
+            .where(Tactic.owner_id == user.id)
+        )
+    return _page_usages(owned, now or utcnow())
+
+
+def tactic_usage(user: User, tactic: Tactic, now: datetime | None = None) -> TacticUsage:
+    """The tactic's pages together (a rep who sent two of them counts once), and each of them."""
+    require(can_see_usage(user), "Only the council and marketing leads see how often pages reach clients.")
+    now = now or utcnow()
+    page_ids = select(tactic_pages.c.page_id).where(tactic_pages.c.tactic_id == tactic.id)
+    total = _usage(
+        _share_numbers(Share.page_id.in_(page_ids), now)[None], _answer_numbers(Feedback.page_id.in_(page_ids))[None]
+    )
+    return TacticUsage(total=total, pages=_page_usages(page_ids, now))
+
+
+def shares_in_period(start: datetime, end: datetime) -> list[ShareLine]:
+    """Per page, the shares recorded in [start, end), most shared first, named by the published title.
+
+    No permission check: this is for composing the summary email (leads only); it names no rep."""
+    rows = db.session.execute(
+        select(Page.slug, Revision.title, func.count(), func.count(distinct(Share.author_id)))
+        .join(Page, Page.id == Share.page_id)
+        .join(Revision, Revision.id == Page.published_revision_id)
+        .where(Share.created_at >= start, Share.created_at < end)
+        .group_by(Page.slug, Revision.title)
+    ).all()
+    lines = [ShareLine(slug=slug, title=title, clients=clients, reps=reps) for slug, title, clients, reps in rows]
+    lines.sort(key=lambda line: (-line.clients, line.title.lower()))
+    return lines
