@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.factories import PASSWORD, make_user
-from tests.worlds import Worlds
+from tests.worlds import BLANK, Snapshot, Worlds
 from wiki import create_app
 from wiki.extensions import db
 from wiki.models import User
@@ -34,11 +34,16 @@ def app_config(url: str) -> dict:
     }
 
 
+# Fixtures that put a richer snapshot in place: a test using one starts from it without first copying the blank one.
+RICHER_WORLDS = {"people", "roles_world"}
+
+
 @pytest.fixture
-def app(tmp_path, worlds):
+def app(request, tmp_path, worlds):
     """A fresh app on its own copy of an empty database (schema only)."""
     app = create_app(app_config(worlds.test_url(tmp_path)))
-    worlds.blank(app)
+    if not RICHER_WORLDS & set(request.fixturenames):
+        worlds.blank(app)
     cache.clear()
     margins.clear()
     yield app
@@ -125,6 +130,9 @@ def _make_people() -> dict[str, int]:
     }
 
 
+PEOPLE: Snapshot = ("people", _make_people)
+
+
 def detached_users(app, ids: dict[str, int]) -> dict[str, User]:
     """The users with these ids, loaded and detached, so a test can use them after its app context ends."""
     with app.app_context():
@@ -139,7 +147,7 @@ def detached_users(app, ids: dict[str, int]) -> dict[str, User]:
 @pytest.fixture
 def people(app, worlds):
     """One person of each role, committed (built once per run, copied for each test)."""
-    return detached_users(app, worlds.restore(app, "people", _make_people))
+    return detached_users(app, worlds.restore(app, *PEOPLE, base=BLANK))
 
 
 @pytest.fixture

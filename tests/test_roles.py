@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.conftest import PEOPLE, detached_users
 from tests.factories import (
     make_member,
     make_page,
@@ -16,8 +17,9 @@ from tests.factories import (
     publish,
     round_comment,
 )
+from tests.worlds import BLANK
 from wiki.models import utcnow
-from wiki.services import content_requests, pages, subscriptions, summaries, threads
+from wiki.services import content_requests, pages, subscriptions, summaries, threads, variant_admin
 from wiki.services import rounds as rounds_service
 
 ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
@@ -141,6 +143,15 @@ MATRIX = [
     ("POST", "/p/fy27-plan/variants/{variant_id}/shares", {FIELD: 400, COUNCIL: 404, LEAD: 403}),
     ("POST", "/p/fy27-plan/variants/{variant_id}/shares/{other_rep_id}/remove", {FIELD: 303, COUNCIL: 404, LEAD: 403}),
     ("POST", "/p/fy27-plan/variants/{other_variant_id}/edit", {FIELD: 404, COUNCIL: 404, LEAD: 403}),
+    ("GET", "/p/fy27-plan/variants/{variant_id}?rev=1", {FIELD: 200, COUNCIL: 404, LEAD: 200}),
+    ("GET", "/p/fy27-plan/variants/{variant_id}?rev=99", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("POST", "/p/fy27-plan/variants/{variant_id}/rename", {FIELD: 303, COUNCIL: 404, LEAD: 403}),
+    ("GET", "/p/fy27-plan/variants/{variant_id}/delete", {FIELD: 200, COUNCIL: 404, LEAD: 403}),
+    ("POST", "/p/fy27-plan/variants/{variant_id}/delete", {FIELD: 303, COUNCIL: 404, LEAD: 403}),
+    ("POST", "/p/fy27-plan/variants/{other_variant_id}/delete", {FIELD: 404, COUNCIL: 404, LEAD: 403}),
+    # Deleted by the other rep: the council and leads, who read the suggestions that link to it, are told it was
+    # removed; to the field user it never existed.
+    ("GET", "/p/fy27-plan/variants/{removed_variant_id}", {FIELD: 404, COUNCIL: 410, LEAD: 410}),
     # Content requests (issue 10, part 2).
     ("GET", "/requests", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
     ("GET", "/requests?state=done&segment=Banks", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
@@ -160,6 +171,14 @@ MATRIX = [
     ("POST", "/requests/{routed_request_id}/done", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
     ("POST", "/requests/{content_request_id}/progress", {FIELD: 403, COUNCIL: 403, LEAD: 409}),
     ("GET", "/requests/{content_request_id}/join", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
+    # The field user asked for {content_request_id}, the council user joined it; {routed_request_id} is accepted.
+    ("POST", "/requests/{content_request_id}/withdraw", {FIELD: 403, COUNCIL: 303, LEAD: 409}),
+    ("GET", "/requests/{content_request_id}/edit", {FIELD: 200, COUNCIL: 403, LEAD: 200}),
+    ("POST", "/requests/{content_request_id}/edit", {FIELD: 303, COUNCIL: 403, LEAD: 303}),
+    ("GET", "/requests/{routed_request_id}/edit", {FIELD: 403, COUNCIL: 403, LEAD: 200}),
+    ("GET", "/requests/999999/edit", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("POST", "/requests/{declined_request_id}/reopen", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/requests/{content_request_id}/reopen", {FIELD: 403, COUNCIL: 403, LEAD: 409}),
     # Comment rounds for the field (issue 10, part 3). The launch plan has an open round, the FY27 plan a
     # closed one (so a lead may open another there); everyone comments while a round is open.
     ("POST", "/p/fy27-plan/rounds", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
@@ -175,6 +194,11 @@ MATRIX = [
     ("POST", "/round-threads/{round_thread_id}/replies", {FIELD: 303, COUNCIL: 303, LEAD: 303}),
     ("POST", "/round-threads/{closed_round_thread_id}/replies", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
     ("POST", "/round-threads/{thread_id}/replies", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    # The field rep's own comment in each round: theirs to edit and delete while the round is open, nobody's after.
+    ("POST", "/comments/{round_comment_id}/edit", {FIELD: 303, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/comments/{round_comment_id}/delete", {FIELD: 303, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/comments/{closed_round_comment_id}/edit", {FIELD: 403, COUNCIL: 403, LEAD: 403}),
+    ("POST", "/comments/{closed_round_comment_id}/delete", {FIELD: 403, COUNCIL: 403, LEAD: 403}),
     # Shared with a client (issue 10, part 4): only the field records shares, of a published page.
     ("POST", "/p/fy27-plan/shares", {ANON: 302, FIELD: 303, COUNCIL: 403, LEAD: 403}),
     ("POST", "/p/draft-only/shares", {ANON: 302, FIELD: 404, COUNCIL: 403, LEAD: 403}),
@@ -192,6 +216,8 @@ FORMS = {
     "/round-threads/{round_thread_id}/replies": {"body": "A reply"},
     "/round-threads/{closed_round_thread_id}/replies": {"body": "A reply"},
     "/round-threads/{thread_id}/replies": {"body": "A reply"},
+    "/comments/{round_comment_id}/edit": {"body": "Edited"},
+    "/comments/{closed_round_comment_id}/edit": {"body": "Edited"},
     "/p/fy27-plan/shares": {"client_kind": "bank", "reaction": "Liked it"},
     "/p/draft-only/shares": {"client_kind": "bank"},
     "/p/no-such-page/shares": {"client_kind": "bank"},
@@ -227,6 +253,10 @@ FORMS = {
     "/requests/{content_request_id}/join": {"note": "Me too"},
     "/requests/{content_request_id}/decline": {"reason": "Already in the deck"},
     "/requests/{routed_request_id}/done": {"page": "fy27-plan", "revision": "1"},
+    "/requests/{content_request_id}/edit": {"title": "A checklist for banks"},
+    "/requests/{declined_request_id}/reopen": {"to": "new", "note": "Next quarter"},
+    "/requests/{content_request_id}/reopen": {"to": "new", "note": "Next quarter"},
+    "/p/fy27-plan/variants/{variant_id}/rename": {"name": "Mutual bank, Lyon"},
 }
 
 
@@ -256,11 +286,17 @@ def build_world(people) -> dict[str, int]:
     mine = make_variant(people["field"], page, "Regional bank, Lyon", "# Plan\n\nOne, in euros.\n")
     theirs = make_variant(other_rep, page, "Insurer, Oslo")
     ids |= {"variant_id": mine.id, "other_variant_id": theirs.id, "other_rep_id": other_rep.id}
+    gone = make_variant(other_rep, page, "Closed account")
+    variant_admin.remove(other_rep, gone)
+    ids["removed_variant_id"] = gone.id
     # Content requests (issue 10, part 2): one new, one routed to the council user.
     asked = content_requests.create_request(people["field"], content_requests.RequestFields(title="A checklist"))
     routed = content_requests.create_request(people["field"], content_requests.RequestFields(title="A deck"))
     content_requests.accept(people["lead"], routed.id, None, people["council"].id)
-    ids |= {"content_request_id": asked.id, "routed_request_id": routed.id}
+    content_requests.join(people["council"], asked.id, "")
+    declined = content_requests.create_request(people["field"], content_requests.RequestFields(title="A brochure"))
+    content_requests.decline(people["lead"], declined.id, "Not this quarter")
+    ids |= {"content_request_id": asked.id, "routed_request_id": routed.id, "declined_request_id": declined.id}
     # Comment rounds (issue 10, part 3): open on the launch plan, closed on the FY27 plan, a field thread in each.
     opened = open_round(people["lead"], launch)
     closed = open_round(people["lead"], pages.get_page("fy27-plan"))
@@ -269,18 +305,26 @@ def build_world(people) -> dict[str, int]:
     round_thread = round_comment(people["field"], opened, "From the field")
     ids |= {"open_round_id": opened.id, "closed_round_id": closed.id}
     ids |= {"round_thread_id": round_thread.id, "closed_round_thread_id": closed_thread.id}
+    ids |= {"round_comment_id": round_thread.comments[0].id, "closed_round_comment_id": closed_thread.comments[0].id}
     return ids
 
 
+def build_roles(app) -> dict:
+    people = detached_users(app, PEOPLE[1]())
+    return {"people": {role: user.id for role, user in people.items()}, "ids": build_world(people)}
+
+
 @pytest.fixture
-def world(app, people, worlds):
+def roles_world(app, worlds):
     """Built once per run; each case gets its own copy, so a POST in one case can't change another's."""
-    return {**people, "ids": worlds.restore(app, "roles", lambda: build_world(people))}
+    built = worlds.restore(app, "roles", lambda: build_roles(app), base=BLANK)
+    return {**detached_users(app, built["people"]), "ids": built["ids"]}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
-def test_route_answers_each_role_as_expected(world, browser, role, method, url, expected):
+def test_route_answers_each_role_as_expected(roles_world, browser, role, method, url, expected):
+    world = roles_world
     person = browser(None if role == ANON else world[role])
     form = FORMS.get(url, {})
     url = url.format(field_id=world["field"].id, **world["ids"])
