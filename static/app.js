@@ -149,6 +149,11 @@
     return { quote, line, prefix: before.toString().slice(-MAX_CONTEXT), rect: range.getBoundingClientRect() };
   }
 
+  // In a comment round the field comments only (issue 10): no suggestions on the published text.
+  function commentsOnly(content) {
+    return content?.dataset.annotate === "comments";
+  }
+
   function closePopover() {
     popover?.remove();
     popover = null;
@@ -161,9 +166,8 @@
     popover.className = "annotate-popover";
     popover.setAttribute("role", "toolbar");
     popover.setAttribute("aria-label", "Selected text");
-    // In a comment round the field comments only (issue 10): no suggestions on the published text.
-    const commentsOnly = document.querySelector("#content")?.dataset.annotate === "comments";
-    const actions = [["comment", "Comment"], ["suggest", "Suggest edit"]].slice(0, commentsOnly ? 1 : 2);
+    const onlyComment = commentsOnly(document.querySelector("#content"));
+    const actions = [["comment", "Comment"], ["suggest", "Suggest edit"]].slice(0, onlyComment ? 1 : 2);
     for (const [action, label] of actions) {
       const button = document.createElement("button");
       button.type = "button";
@@ -245,12 +249,14 @@
   function addBlockButtons() {
     const content = document.querySelector("#content[data-annotate]");
     if (!content) return;
+    // The label says what this reader can do with the passage.
+    const label = commentsOnly(content) ? "Comment on this passage" : "Comment on or suggest an edit to this passage";
     for (const block of content.querySelectorAll("p[data-source-line], li[data-source-line], h2, h3, h4")) {
       if (block.querySelector(":scope > .annotate-button")) continue;
       const button = document.createElement("button");
       button.type = "button";
       button.className = "annotate-button";
-      button.setAttribute("aria-label", "Comment on or suggest an edit to this passage");
+      button.setAttribute("aria-label", label);
       block.append(button);
     }
   }

@@ -432,3 +432,185 @@ def test_the_command_line_lists_every_request_most_needed_first(app, people, wor
     assert "accepted" in lines[1] and "Few need it → Cora Council" in lines[1]
     only = app.test_cli_runner().invoke(args=["requests", "list", "--state", "new"]).output
     assert "Many need it" in only and "Few need it" not in only
+
+
+# I no longer need this ----------------------------------------------------------------------------
+
+
+def test_someone_who_joined_takes_their_need_back_and_stops_hearing_about_it(app, people, world, browser):
+    request_id = _ask(app, world["aisha"])
+    with app.app_context():
+        join_request(world["ben"], request_id, "Three banks asked")
+    ben = browser(world["ben"])
+    assert "I no longer need this" in ben.get(f"/requests/{request_id}").get_data(as_text=True)
+    response = ben.post(f"/requests/{request_id}/withdraw", headers=FRAGMENT)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<section id="demand"' in html and "<html" not in html
+    assert "1 person needs this" in html and "I need this too" in html and "I no longer need this" not in html
+    assert _votes(app, request_id) == [world["aisha"].id]
+    page = ben.get(f"/requests/{request_id}").get_data(as_text=True)
+    assert "Ben Carter</strong> no longer needs it" in page
+    heard = len(_notices(app, world["ben"]))
+    browser(people["lead"]).post(f"/requests/{request_id}/accept", {"tactic_id": str(world["tactic_id"])})
+    assert len(_notices(app, world["ben"])) == heard
+    assert any("accepted it" in text for text in _notices(app, world["aisha"]))
+
+
+def test_the_requester_cannot_take_back_their_need_and_a_settled_need_stays(app, people, world, browser):
+    request_id = _ask(app, world["aisha"])
+    rep = browser(world["aisha"])
+    assert "I no longer need this" not in rep.get(f"/requests/{request_id}").get_data(as_text=True)
+    refused = rep.post(f"/requests/{request_id}/withdraw")
+    assert refused.status_code == 403 and "a marketing lead can decline it" in refused.get_data(as_text=True)
+    assert browser(world["ben"]).post(f"/requests/{request_id}/withdraw").status_code == 409
+    with app.app_context():
+        join_request(world["ben"], request_id)
+        content_requests.decline(people["lead"], request_id, "Already in the deck")
+    assert browser(world["ben"]).post(f"/requests/{request_id}/withdraw").status_code == 409
+    assert _votes(app, request_id) == sorted([world["aisha"].id, world["ben"].id])
+
+
+# Reopening ----------------------------------------------------------------------------------------
+
+
+def test_a_lead_reopens_a_done_request_back_to_its_builder_and_everyone_hears(app, people, world, browser):
+    request_id = _ask(app, world["aisha"], title="Pricing sheet")
+    with app.app_context():
+        join_request(world["ben"], request_id)
+        content_requests.accept(people["lead"], request_id, world["tactic_id"], None)
+        content_requests.finish(people["council"], request_id, "fy27-plan", 1)
+    lead = browser(people["lead"])
+    assert "Reopen" in lead.get(f"/requests/{request_id}").get_data(as_text=True)
+    response = lead.post(f"/requests/{request_id}/reopen", {"to": "accepted", "note": "It lacks the euro prices"})
+    assert response.status_code == 303
+    reopened = _request(app, request_id)
+    assert reopened.state == RequestState.ACCEPTED and reopened.tactic_id == world["tactic_id"]
+    assert (reopened.answer_page_id, reopened.done_at) == (None, None)
+    page = browser(world["aisha"]).get(f"/requests/{request_id}").get_data(as_text=True)
+    assert "reopened it, back with the tactic “Customer presentation”" in page and "“It lacks the euro prices”" in page
+    assert "marked it done" in page, "the story keeps what answered it before"
+    for person in (world["aisha"], world["ben"], people["council"]):
+        assert _notices(app, person)[-1].endswith(
+            "Lena Lead reopened it; Cora Council builds it again: It lacks the euro prices"
+        )
+    assert "Requests routed to me (1)" in browser(people["council"]).get("/").get_data(as_text=True)
+
+
+def test_a_declined_request_reopened_as_new_goes_back_to_triage_routed_to_nobody(app, people, world, browser):
+    request_id = _ask(app, world["aisha"], title="Webinar slides")
+    with app.app_context():
+        content_requests.accept(people["lead"], request_id, None, people["council"].id)
+        content_requests.decline(people["lead"], request_id, "Not this quarter")
+    lead = browser(people["lead"])
+    assert lead.post(f"/requests/{request_id}/reopen", {"to": "new", "note": "Next quarter now"}).status_code == 303
+    reopened = _request(app, request_id)
+    assert reopened.state == RequestState.NEW and reopened.decline_reason == ""
+    assert (reopened.tactic_id, reopened.assignee_id) == (None, None)
+    assert "New requests to triage (1)" in lead.get("/").get_data(as_text=True)
+    assert "reopened it for the leads to triage again" in lead.get(f"/requests/{request_id}").get_data(as_text=True)
+    # The person it was routed to hears it left them.
+    assert _notices(app, people["council"])[-1].endswith("Lena Lead reopened it for triage: Next quarter now")
+    assert _notices(app, world["aisha"])[-1].endswith("Lena Lead reopened it for triage: Next quarter now")
+
+
+def test_reopening_mistakes_answer_with_a_clear_message(app, people, world, browser):
+    request_id = _ask(app, world["aisha"])
+    lead = browser(people["lead"])
+    assert lead.post(f"/requests/{request_id}/reopen", {"to": "new", "note": "Why"}).status_code == 409
+    with app.app_context():
+        content_requests.decline(people["lead"], request_id, "No")
+    for person in (people["council"], world["aisha"]):
+        assert browser(person).post(f"/requests/{request_id}/reopen", {"to": "new", "note": "Why"}).status_code == 403
+    missing = lead.post(f"/requests/{request_id}/reopen", {"to": "new", "note": "  "})
+    assert missing.status_code == 400 and "Say why it is reopened" in missing.get_data(as_text=True)
+    bogus = lead.post(f"/requests/{request_id}/reopen", {"to": "done", "note": "Why"})
+    assert bogus.status_code == 400 and "back to accepted or to new" in bogus.get_data(as_text=True)
+    # Never routed, so there is nobody to give it back to.
+    unrouted = lead.post(f"/requests/{request_id}/reopen", {"to": "accepted", "note": "Why"})
+    assert unrouted.status_code == 400 and "reopen it as new" in unrouted.get_data(as_text=True)
+    assert _request(app, request_id).state == RequestState.DECLINED
+
+
+# The field's home page ----------------------------------------------------------------------------
+
+
+def test_the_field_home_page_lists_the_requests_i_asked_for_or_joined_with_their_state(app, people, world, browser):
+    mine = _ask(app, world["aisha"], title="My own checklist")
+    joined = _ask(app, world["ben"], title="Ben's webinar")
+    _ask(app, world["chloe"], title="Chloe's brochure")
+    with app.app_context():
+        join_request(world["aisha"], joined)
+        content_requests.decline(people["lead"], joined, "Not this quarter")
+    home = browser(world["aisha"]).get("/").get_data(as_text=True)
+    card = home[home.index('id="my-requests-heading"') :]
+    card = card[: card.index("</section>")]
+    assert "My requests (2)" in card
+    assert f"#{mine} My own checklist" in card and "Ben&#39;s webinar" in card and "Chloe" not in card
+    assert card.index("My own checklist") < card.index("Ben&#39;s webinar"), "the open ones first"
+    assert "New</span>" in card and "Declined</span>" in card and "asked by Ben Carter" in card
+    assert "My requests" not in browser(people["council"]).get("/").get_data(as_text=True)
+    with app.app_context():
+        newcomer = make_user(role="field", name="Nina New", email="nina@example.com")
+    assert "My requests (0)" in browser(newcomer).get("/").get_data(as_text=True)
+
+
+# Editing a request --------------------------------------------------------------------------------
+
+
+def test_the_requester_edits_their_new_request_and_its_story_says_what_changed(app, world, browser):
+    request_id = _ask(app, world["aisha"], title="A deck", segment="Banks", stage="proposal")
+    rep = browser(world["aisha"])
+    form = rep.get(f"/requests/{request_id}/edit").get_data(as_text=True)
+    assert 'value="A deck"' in form and 'value="Banks"' in form and 'value="proposal" selected' in form
+    response = rep.post(
+        f"/requests/{request_id}/edit",
+        {"title": "A deck for insurers", "segment": "Insurers", "stage": "proposal", "details": "Two asked"},
+    )
+    assert response.status_code == 303
+    edited = _request(app, request_id)
+    assert (edited.title, edited.segment, edited.details) == ("A deck for insurers", "Insurers", "Two asked")
+    page = rep.get(f"/requests/{request_id}").get_data(as_text=True)
+    assert (
+        "Aisha Khan</strong> edited the title (it said “A deck”), the details and the segment (it was “Banks”)"
+        in page
+    )
+    # Saving the same text again is no step in the story.
+    again = {"title": "A deck for insurers", "segment": "Insurers", "stage": "proposal", "details": "Two asked"}
+    rep.post(f"/requests/{request_id}/edit", again)
+    assert rep.get(f"/requests/{request_id}").get_data(as_text=True).count("</strong> edited ") == 1
+
+
+def test_once_triaged_only_a_lead_edits_a_request_and_the_requesters_text_comes_back(app, people, world, browser):
+    request_id = _ask(app, world["aisha"], title="A deck")
+    assert browser(world["ben"]).get(f"/requests/{request_id}/edit").status_code == 403
+    assert browser(people["council"]).post(f"/requests/{request_id}/edit", {"title": "Mine"}).status_code == 403
+    with app.app_context():
+        content_requests.accept(people["lead"], request_id, world["tactic_id"], None)
+    rep = browser(world["aisha"])
+    assert "Edit the request" not in rep.get(f"/requests/{request_id}").get_data(as_text=True)
+    assert rep.get(f"/requests/{request_id}/edit").status_code == 403
+    # Triaged while they typed: their words are in front of them again.
+    late = rep.post(f"/requests/{request_id}/edit", {"title": "A deck, reworded by me"})
+    assert late.status_code == 409 and 'value="A deck, reworded by me"' in late.get_data(as_text=True)
+    lead = browser(people["lead"])
+    assert "Edit the request" in lead.get(f"/requests/{request_id}").get_data(as_text=True)
+    assert lead.post(f"/requests/{request_id}/edit", {"title": "A deck for banks"}).status_code == 303
+    assert _request(app, request_id).title == "A deck for banks"
+    assert "Lena Lead</strong> edited the title (it said “A deck”)" in rep.get(f"/requests/{request_id}").get_data(
+        as_text=True
+    )
+
+
+def test_editing_keeps_a_needed_by_date_that_has_passed_and_checks_a_new_one(app, world, browser):
+    request_id = _ask(app, world["aisha"], title="A deck", needed_by=(date.today() + timedelta(days=3)).isoformat())
+    with app.app_context():
+        db.session.get(ContentRequest, request_id).needed_by = date(2020, 1, 15)
+        db.session.commit()
+    rep = browser(world["aisha"])
+    kept = rep.post(f"/requests/{request_id}/edit", {"title": "A new deck", "needed_by": "2020-01-15"})
+    assert kept.status_code == 303 and _request(app, request_id).needed_by == date(2020, 1, 15)
+    moved = rep.post(f"/requests/{request_id}/edit", {"title": "A new deck", "needed_by": "2020-01-16"})
+    assert moved.status_code == 400 and "can&#39;t be in the past" in moved.get_data(as_text=True)
+    bad = rep.post(f"/requests/{request_id}/edit", {"title": " "})
+    assert bad.status_code == 400 and "Say what content you need." in bad.get_data(as_text=True)
+    assert _request(app, request_id).title == "A new deck"

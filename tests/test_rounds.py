@@ -10,7 +10,7 @@ from sqlalchemy import event, select, update
 
 from tests.factories import make_member, make_page, make_tactic, make_user, open_round, publish
 from wiki.extensions import db
-from wiki.models import CommentRound, Notification, NotificationKind, Thread, ThreadState, utcnow
+from wiki.models import Comment, CommentRound, Notification, NotificationKind, Thread, ThreadState, utcnow
 from wiki.services import pages, rounds, summaries, threads
 from wiki.services.pages import EditSubmission
 
@@ -47,6 +47,21 @@ def _close_by_date(app, round_id: int) -> None:
         yesterday = utcnow().date() - timedelta(days=1)
         db.session.execute(update(CommentRound).where(CommentRound.id == round_id).values(closes_on=yesterday))
         db.session.commit()
+
+
+def _lower_the_bar_in_a_draft(author) -> None:
+    """A draft rewrites the passage the field quotes: "60 points or more" becomes "45 points or more"."""
+    pages.save_revision(
+        author,
+        EditSubmission(
+            slug="scoring",
+            body=SCORING.replace("60 points or more", "45 points or more"),
+            summary="lower",
+            base_number=1,
+            title="Lead-scoring criteria",
+            kind="collateral",
+        ),
+    )
 
 
 def _comment(browser, rep, round_id: int, body: str, quote: str = "", headers=None):
@@ -145,17 +160,7 @@ def test_the_field_sees_the_rounds_threads_only_with_the_passage_as_published(ap
         page = pages.get_page("scoring")
         threads.start_thread(people["council"], page, 1, "COUNCIL-INTERNAL: lower it quietly?", None)
         # A council member rewrites the passage in a draft: the thread follows the head's text.
-        pages.save_revision(
-            people["council"],
-            EditSubmission(
-                slug="scoring",
-                body=SCORING.replace("60 points or more", "45 points or more"),
-                summary="lower",
-                base_number=1,
-                title="Lead-scoring criteria",
-                kind="collateral",
-            ),
-        )
+        _lower_the_bar_in_a_draft(people["council"])
         thread = db.session.execute(select(Thread).where(Thread.round_id == round_id)).scalar_one()
         assert thread.exact == "45 points or more", "the thread follows the draft head"
     field_page = browser(scoring["ben"]).get("/p/scoring").get_data(as_text=True)
@@ -281,3 +286,76 @@ def test_the_field_page_reads_the_round_threads_in_a_fixed_number_of_queries(app
     assert queries() == few
     with app.app_context():
         assert db.session.execute(select(Thread)).scalars().all()[0].state == ThreadState.OPEN
+
+
+def _first_comment_id(app, round_id: int) -> int:
+    with app.app_context():
+        thread = db.session.execute(select(Thread).where(Thread.round_id == round_id).order_by(Thread.id)).scalar()
+        return thread.comments[0].id
+
+
+def test_a_rep_edits_and_deletes_their_own_comment_while_the_round_is_open(app, people, scoring, browser):
+    round_id = _open(app, people)
+    _comment(browser, scoring["aisha"], round_id, "Banks score on revnue.", "60 points or more")
+    comment_id = _first_comment_id(app, round_id)
+    with app.app_context():
+        # A draft rewrites the passage: the rep's margin, answered to htmx, must still quote the published text.
+        _lower_the_bar_in_a_draft(people["council"])
+    aisha = browser(scoring["aisha"])
+    page = aisha.get("/p/scoring").get_data(as_text=True)
+    assert "Edit or delete" in page and f'action="/comments/{comment_id}/edit"' in page
+
+    edited = aisha.post(f"/comments/{comment_id}/edit", {"body": "Banks score on revenue."}, headers=FRAGMENT)
+    assert edited.status_code == 200
+    margin = edited.get_data(as_text=True)
+    assert 'id="threads"' in margin and "Banks score on revenue." in margin and "(edited)" in margin
+    assert '<blockquote class="quote">60 points or more</blockquote>' in margin and "45 points" not in margin
+    assert "Banks score on revenue." in browser(scoring["ben"]).get("/p/scoring").get_data(as_text=True)
+
+    assert aisha.post(f"/comments/{comment_id}/delete").status_code == 303
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert (comment.body, comment.deleted_at is not None) == ("", True)
+    for person in (scoring["ben"], people["council"]):
+        page = browser(person).get("/p/scoring").get_data(as_text=True)
+        assert "This comment was deleted." in page and "Banks score on revenue." not in page, person.name
+
+
+@pytest.mark.parametrize("how", ["by its date", "by a lead"])
+def test_a_rep_cannot_change_their_comment_once_the_round_closed(app, people, scoring, browser, how):
+    round_id = _open(app, people)
+    _comment(browser, scoring["aisha"], round_id, "Before the close.")
+    comment_id = _first_comment_id(app, round_id)
+    if how == "by its date":
+        _close_by_date(app, round_id)
+    else:
+        assert browser(people["lead"]).post(f"/rounds/{round_id}/close").status_code == 303
+    aisha = browser(scoring["aisha"])
+    assert "Edit or delete" not in aisha.get("/p/scoring").get_data(as_text=True)
+    for response in (
+        aisha.post(f"/comments/{comment_id}/edit", {"body": "Rewritten after the close."}),
+        aisha.post(f"/comments/{comment_id}/delete"),
+    ):
+        assert response.status_code == 403
+        text = response.get_data(as_text=True)
+        assert "This comment round closed on" in text and "kept as a record" in text
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert (comment.body, comment.edited_at, comment.deleted_at) == ("Before the close.", None, None)
+
+
+def test_nobody_changes_another_persons_comment_in_a_round(app, people, scoring, browser):
+    round_id = _open(app, people)
+    _comment(browser, scoring["aisha"], round_id, "Aisha's words.")
+    comment_id = _first_comment_id(app, round_id)
+    ben = browser(scoring["ben"])
+    assert f'action="/comments/{comment_id}/edit"' not in ben.get("/p/scoring").get_data(as_text=True)
+    for person in (scoring["ben"], people["council"], people["lead"]):
+        someone = browser(person)
+        edited = someone.post(f"/comments/{comment_id}/edit", {"body": "Not yours."})
+        assert edited.status_code == 403, person.name
+        assert "You can only edit your own comments" in edited.get_data(as_text=True)
+        assert someone.post(f"/comments/{comment_id}/delete").status_code == 403, person.name
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert (comment.body, comment.edited_at, comment.deleted_at) == ("Aisha's words.", None, None)

@@ -416,3 +416,113 @@ def test_the_demo_has_three_reps_versions_of_the_customer_presentation_and_one_s
         assert [entry.variant.name for entry in sent] == ["Small insurer, Porto"]
         suggestion = db.session.execute(select(Thread).where(Thread.kind == ThreadKind.SUGGESTION)).scalars().all()
         assert any(thread.author.name == "Isabel Costa" for thread in suggestion)
+
+
+# Renaming and deleting ------------------------------------------------------------------------------
+
+
+def test_the_author_renames_their_version_and_nobody_else_can(app, world, browser):
+    variant_id = _variant(app, world["field"], "Regional bank, Lyon")
+    url = f"/p/deck/variants/{variant_id}"
+    rep = browser(world["field"])
+    assert rep.post(f"{url}/shares", {"person": str(world["other"].id)}).status_code == 303
+    assert 'value="Regional bank, Lyon"' in rep.get(url).get_data(as_text=True)
+    assert rep.post(f"{url}/rename", {"name": "  Mutual   bank, Lyon "}).status_code == 303
+    assert "Your version for “Mutual bank, Lyon”" in rep.get(url).get_data(as_text=True)
+    assert "Mutual bank, Lyon" in browser(world["council"]).get("/p/deck/variants").get_data(as_text=True)
+    empty = rep.post(f"{url}/rename", {"name": " "})
+    assert empty.status_code == 400 and "Name the client or segment" in empty.get_data(as_text=True)
+    for person in (world["other"], world["lead"]):
+        assert browser(person).post(f"{url}/rename", {"name": "Theirs"}).status_code == 403
+    assert browser(world["bystander"]).post(f"{url}/rename", {"name": "Theirs"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(Variant, variant_id).name == "Mutual bank, Lyon"
+
+
+def test_deleting_a_version_asks_first_and_keeps_what_it_sent_back_whose_link_then_says_removed(app, world, browser):
+    variant_id = _variant(app, world["field"], "Regional bank, Lyon", DECK.replace("generic", "euro"))
+    url = f"/p/deck/variants/{variant_id}"
+    rep = browser(world["field"])
+    rep.post(f"{url}/shares", {"person": str(world["other"].id)})
+    with app.app_context():
+        send_variant_back(world["field"], db.session.get(Variant, variant_id), "Liked euros", link=url)
+    confirm = rep.get(f"{url}/delete")
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Delete your version for “Regional bank, Lyon”?" in page
+    assert "its 2 revisions go for good" in page and "The 1 colleague you shared it with" in page
+    assert "The 1 change you sent back stays on “Customer presentation” as suggestions" in page
+    with app.app_context():
+        assert db.session.get(Variant, variant_id) is not None, "opening the confirmation deletes nothing"
+
+    deleted = rep.post(f"{url}/delete")
+    assert deleted.status_code == 303 and deleted.headers["Location"].endswith("/p/deck/variants")
+    listing = rep.get("/p/deck/variants").get_data(as_text=True)
+    assert "Your version for “Regional bank, Lyon” is deleted." in listing and f'href="{url}"' not in listing
+    with app.app_context():
+        assert db.session.get(Variant, variant_id) is None
+        left = db.session.execute(select(VariantRevision).where(VariantRevision.variant_id == variant_id))
+        assert left.first() is None
+        thread = db.session.execute(select(Thread)).scalar_one()
+        assert thread.kind == ThreadKind.SUGGESTION and thread.state == ThreadState.OPEN
+        assert url in thread.comments[0].body
+    # The suggestion's link, followed by the owner who decides it, says what happened.
+    for person, who in ((world["council"], "Its author"), (world["bystander"], "Its author"), (world["field"], "You")):
+        gone = browser(person).get(url)
+        assert gone.status_code == 410, person.email
+        assert f"{who} removed this version on" in gone.get_data(as_text=True)
+        assert "stay on the page as suggestions" in gone.get_data(as_text=True)
+    # A colleague it was shared with, and any other rep, meet a version that doesn't exist.
+    assert browser(world["other"]).get(url).status_code == 404
+    assert rep.get(f"{url}/edit").status_code == 404 and rep.post(f"{url}/delete").status_code == 404
+    assert "Slide 7: euro pricing." in browser(world["council"]).get("/p/deck").get_data(as_text=True)
+
+
+def test_a_removed_versions_number_is_never_given_to_a_new_version(app, world, as_field):
+    removed = _variant(app, world["field"], "Regional bank, Lyon")
+    assert as_field.post(f"/p/deck/variants/{removed}/delete").status_code == 303
+    made = as_field.post("/p/deck/variants", {"name": "Insurer, Porto"})
+    assert not made.headers["Location"].startswith(f"/p/deck/variants/{removed}/")
+    assert as_field.get(f"/p/deck/variants/{removed}").status_code == 410
+
+
+def test_only_the_author_deletes_their_version(app, world, browser):
+    variant_id = _variant(app, world["field"])
+    url = f"/p/deck/variants/{variant_id}"
+    browser(world["field"]).post(f"{url}/shares", {"person": str(world["other"].id)})
+    for person in (world["other"], world["lead"], world["council"]):
+        assert browser(person).get(f"{url}/delete").status_code == 403
+        assert browser(person).post(f"{url}/delete").status_code == 403
+        assert "Delete this version" not in browser(person).get(url).get_data(as_text=True)
+    assert browser(world["bystander"]).post(f"{url}/delete").status_code == 404
+    with app.app_context():
+        assert db.session.get(Variant, variant_id) is not None
+
+
+# Old revisions ------------------------------------------------------------------------------------
+
+
+def test_an_old_revision_of_a_version_reads_with_its_diff_and_the_history_links_every_revision(app, world, browser):
+    variant_id = _variant(
+        app, world["field"], "Bank", DECK.replace("generic", "euro"), DECK.replace("generic", "euro, by segment")
+    )
+    url = f"/p/deck/variants/{variant_id}"
+    browser(world["field"]).post(f"{url}/shares", {"person": str(world["other"].id)})
+    for person in (world["field"], world["other"], world["council"]):
+        old = browser(person).get(f"{url}?rev=2")
+        html = old.get_data(as_text=True)
+        assert old.status_code == 200, person.email
+        assert "You are reading #2, an older revision of this version." in html
+        assert "Slide 7: euro pricing." in html and "by segment" not in html
+        assert "<del>generic</del><ins>euro</ins>" in html.replace("\n", "")
+        assert f'href="{url}?rev=1">#1</a>' in html and f'href="{url}">#3</a>' in html
+        assert '<strong aria-current="page">#2</strong>' in html
+    current = browser(world["field"]).get(url).get_data(as_text=True)
+    assert "an older revision" not in current and "euro, by segment" in current
+    assert f'href="{url}?rev=2">#2</a>' in current and '<strong aria-current="page">#3</strong>' in current
+    assert "an older revision" not in browser(world["field"]).get(f"{url}?rev=3").get_data(as_text=True)
+    first = browser(world["field"]).get(f"{url}?rev=1").get_data(as_text=True)
+    assert "Finn Field" in first and "Started from revision 1" in first
+    missing = browser(world["field"]).get(f"{url}?rev=9")
+    assert missing.status_code == 404 and "This version has no revision #9" in missing.get_data(as_text=True)
+    assert browser(world["field"]).get(f"{url}?rev=two").status_code == 400
+    assert browser(world["bystander"]).get(f"{url}?rev=1").status_code == 404

@@ -39,6 +39,11 @@ class RequestEventKind(enum.StrEnum):
     DECLINED = "declined"
     MERGED = "merged"  # this request went into `other_id`
     ABSORBED = "absorbed"  # `other_id` went into this request
+    # Told by wiki/services/request_story.py.
+    WITHDREW = "withdrew"  # someone who had joined no longer needs it
+    REOPENED = "reopened"  # a done or declined request, back to new for triage
+    REOPENED_ACCEPTED = "reopened_accepted"  # …or back to accepted, with whoever was building it
+    EDITED = "edited"  # its text changed; the note says what, and what it said before
 
 
 class ContentRequest(db.Model):

@@ -27,6 +27,9 @@ class Variant(db.Model):
         Index("ix_variants_page_author", "page_id", "author_id"),
         # The dashboard lists recently changed versions.
         Index("ix_variants_updated_at", "updated_at"),
+        # A removed version's number is never given to a new one (SQLite would reuse the highest), so a link
+        # to it keeps saying "removed" instead of opening someone else's version.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,3 +107,16 @@ class VariantOffer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     thread: Mapped[Thread] = relationship()
+
+
+class RemovedVariant(db.Model):
+    """What is left of a version its author deleted: enough for the links in the suggestions it sent back to
+    say it was removed. Its text, revisions and shares are gone."""
+
+    __tablename__ = "removed_variants"
+
+    # The removed version's own id.
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -65,10 +65,14 @@ def can_decide_suggestion(user: User | None, page: Page, owners: PageOwners) -> 
     return page.created_by_id == user.id
 
 
-def can_change_comment(user: User | None, author_id: int) -> bool:
-    """Nobody edits or deletes another person's words, leads included; and only while they take part in the
-    discussion: a member demoted to field keeps their words on the page but can't change them any more."""
-    return can_discuss(user) and user.id == author_id
+def can_change_comment(user: User | None, author_id: int, comment_round=None, now=None) -> bool:
+    """Nobody edits or deletes another person's words, leads included. The council and leads change their own
+    while they take part in the discussion: a member demoted to field keeps their words on the page but can't
+    change them any more. In a thread of a comment round (`comment_round`), the field changes theirs while the
+    round is open at `now`; once it closes, its threads are a record."""
+    if not is_signed_in(user) or user.id != author_id:
+        return False
+    return can_discuss(user) or (comment_round is not None and can_comment_in_round(user, comment_round, now))
 
 
 def can_revise_suggestion(user: User | None, author_id: int) -> bool:
@@ -195,3 +199,28 @@ def can_work_on_request(user: User | None, routed_to_id: int | None) -> bool:
 def can_be_routed_request(person: User) -> bool:
     """Requests go to the people who write content: active council members and leads."""
     return person.active and person.role in (Role.LEAD, Role.COUNCIL)
+
+
+# Withdrawing, reopening and editing requests; removed versions -----------------------------------
+
+
+def can_withdraw_need(user: User | None, requester_id: int) -> bool:
+    """Whoever said *I need this too* may take it back. The requester's need is the request itself: a lead
+    declines it instead."""
+    return is_signed_in(user) and user.id != requester_id
+
+
+def can_edit_request(user: User | None, requester_id: int, still_new: bool) -> bool:
+    """The requester rewords their request until a lead has triaged it; the leads, at any time."""
+    return is_lead(user) or (can_ask_for_content(user) and user.id == requester_id and still_new)
+
+
+def can_reopen_request(user: User | None) -> bool:
+    """Settling a request is triage, and so is undoing it."""
+    return can_triage_requests(user)
+
+
+def can_hear_variant_removed(user: User | None, author_id: int) -> bool:
+    """A removed version's suggestions link to it from the page's discussion, which is the council's and the
+    leads'; they, and its author, are told it was removed. To the rest of the field it never existed."""
+    return is_staff(user) or (is_signed_in(user) and user.id == author_id)

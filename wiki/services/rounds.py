@@ -37,13 +37,7 @@ from wiki.services.permissions import (
     is_signed_in,
 )
 from wiki.services.tactics import page_owners
-from wiki.services.threads import (
-    Selection,
-    _anchor_new_thread,
-    _check_body,
-    _lock_page,
-    _revision_body,
-)
+from wiki.services.threads import Selection, anchor_new_thread, check_comment, lock_discussion, revision_text
 from wiki.text.anchor import locate_selection
 
 MAX_PROMPT = 200
@@ -264,9 +258,9 @@ def start_comment(
     page as a whole), anchored onto the head like every thread so the council sees it where it belongs."""
     now = now or utcnow()
     require(can_comment_in_round(user, comment_round, now), _closed_message(comment_round))
-    body = _check_body(body)
+    body = check_comment(body)
     with write_transaction() as session:
-        page = _lock_page(session, comment_round.page)
+        page = lock_discussion(session, comment_round.page)
         published = page.published
         if number != published.number:
             raise Conflict("A newer version was published while you were reading; reload the page and comment again.")
@@ -278,11 +272,11 @@ def start_comment(
             round_id=comment_round.id,
         )
         if selection is not None and selection.quote.strip():
-            text = _revision_body(session, page, number)
+            text = revision_text(session, page, number)
             span = locate_selection(text, selection.quote, selection.line, selection.prefix)
             if span is None:
                 raise BadInput("The selected text couldn't be found in the page; comment on the page as a whole.")
-            _anchor_new_thread(session, page, thread, text, span, number)
+            anchor_new_thread(page, thread, text, span, number)
         else:
             thread.anchor_state = AnchorState.PAGE
         session.add(thread)
@@ -311,9 +305,9 @@ def reply(user: User, thread: Thread, body: str, now: datetime | None = None) ->
     require(can_reply_in_round(user, comment_round, now), _closed_message(comment_round))
     if thread.state != ThreadState.OPEN:
         raise Conflict("This thread was resolved; it takes no more replies.")
-    body = _check_body(body)
+    body = check_comment(body)
     with write_transaction() as session:
-        page = _lock_page(session, thread.page)
+        page = lock_discussion(session, thread.page)
         thread = session.get(Thread, thread.id)
         comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=now)
         session.add(comment)

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
-from wiki.errors import BadInput, Conflict, NotFound, require
+from wiki.errors import BadInput, Conflict, NotAllowed, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
     AnchorState,
     Comment,
+    CommentRound,
     NotificationKind,
     Page,
     Revision,
@@ -117,7 +118,9 @@ def page_threads(user: User, page: Page) -> PageThreads:
 # Writing ------------------------------------------------------------------------------------------
 
 
-def _check_body(body: str, *, required: bool = True) -> str:
+def check_comment(body: str, *, required: bool = True) -> str:
+    """A comment's text as it is stored: line endings made plain, trimmed, not empty (unless `required` is
+    false), at most MAX_COMMENT characters. Raises BadInput saying what is wrong."""
     body = (body or "").replace("\r\n", "\n").strip()
     if required and not body:
         raise BadInput("Write something first: the comment is empty.")
@@ -128,8 +131,9 @@ def _check_body(body: str, *, required: bool = True) -> str:
     return body
 
 
-def _lock_page(session, page: Page) -> Page:
-    """Every change to a thread happens under the page lock, and marks the discussion as changed.
+def lock_discussion(session, page: Page) -> Page:
+    """Lock the page for a change to its threads, and mark its discussion as changed: every change to a
+    thread, in this module or another, happens under this lock.
 
     Threads are anchored to the head; the lock keeps a concurrent save from re-anchoring everything
     except the thread being written. The version bump invalidates the cached margin."""
@@ -138,7 +142,9 @@ def _lock_page(session, page: Page) -> Page:
     return locked
 
 
-def _revision_body(session, page: Page, number: int) -> str:
+def revision_text(session, page: Page, number: int) -> str:
+    """The Markdown of the page's revision `number`, which a new thread is anchored in; NotFound if the page
+    has no such revision."""
     body = session.execute(
         select(Revision.body).where(Revision.page_id == page.id, Revision.number == number)
     ).scalar_one_or_none()
@@ -150,20 +156,20 @@ def _revision_body(session, page: Page, number: int) -> str:
 def start_thread(user: User, page: Page, number: int, body: str, selection: Selection | None) -> Thread:
     """A new comment, on the passage the reader selected in revision `number`, or on the whole page."""
     require(can_discuss(user), "Only the council and marketing leads can comment on drafts.")
-    body = _check_body(body)
+    body = check_comment(body)
     with write_transaction() as session:
-        page = _lock_page(session, page)
+        page = lock_discussion(session, page)
         thread = Thread(page_id=page.id, kind=ThreadKind.COMMENT, author_id=user.id, origin_number=number)
         if selection is not None and selection.quote.strip():
-            text = _revision_body(session, page, number)
+            text = revision_text(session, page, number)
             span = locate_selection(text, selection.quote, selection.line, selection.prefix)
             if span is None:
                 raise BadInput(
                     "The selected text couldn't be found in the page's source; comment on the page as a whole."
                 )
-            _anchor_new_thread(session, page, thread, text, span, number)
+            anchor_new_thread(page, thread, text, span, number)
         else:
-            _revision_body(session, page, number)
+            revision_text(session, page, number)
             thread.anchor_state = AnchorState.PAGE
         session.add(thread)
         session.flush()
@@ -172,7 +178,10 @@ def start_thread(user: User, page: Page, number: int, body: str, selection: Sele
     return thread
 
 
-def _anchor_new_thread(session, page: Page, thread: Thread, text: str, span: tuple[int, int], number: int) -> None:
+def anchor_new_thread(page: Page, thread: Thread, text: str, span: tuple[int, int], number: int) -> None:
+    """Anchor a new thread to the span [start, end) of `text`, revision `number` of the page, and carry the
+    anchor onto the head as every thread is (orphaned if the head no longer has the passage). Raises BadInput
+    for a passage longer than MAX_PASSAGE."""
     anchor = make_anchor(text, *span)
     if len(anchor.exact) > MAX_PASSAGE:
         raise BadInput(f"Select at most {MAX_PASSAGE} characters.")
@@ -203,14 +212,14 @@ def suggest(
 ) -> Thread:
     """Propose replacing the source passage [start, end) of revision `number` with `replacement`."""
     require(can_discuss(user), "Only the council and marketing leads can suggest edits.")
-    note = _check_body(note, required=False)
+    note = check_comment(note, required=False)
     replacement = replacement.replace("\r\n", "\n")
     check_text(replacement, "")
     if replacement == exact:
         raise BadInput("The suggestion is the same as the current text; change something first.")
     with write_transaction() as session:
-        page = _lock_page(session, page)
-        text = _revision_body(session, page, number)
+        page = lock_discussion(session, page)
+        text = revision_text(session, page, number)
         if not (0 <= start < end <= len(text)) or text[start:end] != exact:
             raise Conflict("The passage isn't where it was; select it again and suggest once more.")
         thread = Thread(
@@ -220,7 +229,7 @@ def suggest(
             origin_number=number,
             replacement=replacement,
         )
-        _anchor_new_thread(session, page, thread, text, (start, end), number)
+        anchor_new_thread(page, thread, text, (start, end), number)
         if thread.anchor_state != AnchorState.ANCHORED or thread.exact != exact:
             raise Conflict(
                 f"That passage has changed since revision {number}; make the suggestion on the current version."
@@ -245,9 +254,9 @@ def suggest(
 
 def reply(user: User, thread: Thread, body: str) -> Comment:
     require(can_discuss(user), "Only the council and marketing leads can reply.")
-    body = _check_body(body)
+    body = check_comment(body)
     with write_transaction() as session:
-        _lock_page(session, thread.page)
+        lock_discussion(session, thread.page)
         thread = session.get(Thread, thread.id)
         comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow())
         session.add(comment)
@@ -267,14 +276,29 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
     return comment
 
 
-def edit_comment(user: User, comment: Comment, body: str) -> Comment:
-    require(
-        can_change_comment(user, comment.author_id),
-        "You can only edit your own comments, while you're on the council or a lead.",
+def _require_own_words(user: User, comment: Comment, verb: str) -> None:
+    """The author may change their comment (see can_change_comment); a refusal says why, in the reader's terms."""
+    now = utcnow()
+    round_id = comment.thread.round_id
+    comment_round = db.session.get(CommentRound, round_id) if round_id is not None else None
+    if can_change_comment(user, comment.author_id, comment_round, now):
+        return
+    if comment_round is not None and not comment_round.is_open(now) and not can_discuss(user):
+        raise NotAllowed(
+            f"This comment round closed on {comment_round.ends_at:%d %b %Y}: its threads are kept as a record, "
+            "and the comments in them can't be changed any more."
+        )
+    raise NotAllowed(
+        f"You can only {verb} your own comments: in a comment round while it is open, and elsewhere while "
+        "you're on the council or a lead."
     )
-    body = _check_body(body)
+
+
+def edit_comment(user: User, comment: Comment, body: str) -> Comment:
+    _require_own_words(user, comment, "edit")
+    body = check_comment(body)
     with write_transaction() as session:
-        _lock_page(session, comment.thread.page)
+        lock_discussion(session, comment.thread.page)
         comment = session.get(Comment, comment.id)
         if comment.deleted_at is not None:
             raise Conflict("That comment was deleted.")
@@ -285,12 +309,9 @@ def edit_comment(user: User, comment: Comment, body: str) -> Comment:
 
 def delete_comment(user: User, comment: Comment) -> Comment:
     """The text goes, the place stays: replies below it still read in order."""
-    require(
-        can_change_comment(user, comment.author_id),
-        "You can only delete your own comments, while you're on the council or a lead.",
-    )
+    _require_own_words(user, comment, "delete")
     with write_transaction() as session:
-        _lock_page(session, comment.thread.page)
+        lock_discussion(session, comment.thread.page)
         comment = session.get(Comment, comment.id)
         comment.body = ""
         comment.deleted_at = comment.deleted_at or utcnow()
@@ -300,7 +321,7 @@ def delete_comment(user: User, comment: Comment) -> Comment:
 def set_resolved(user: User, thread: Thread, resolved: bool) -> Thread:
     require(can_discuss(user), "Only the council and marketing leads can resolve threads.")
     with write_transaction() as session:
-        page = _lock_page(session, thread.page)
+        page = lock_discussion(session, thread.page)
         thread = session.get(Thread, thread.id)
         if thread.kind != ThreadKind.COMMENT:
             raise Conflict("Suggestions are accepted or rejected, not resolved.")
@@ -317,7 +338,7 @@ def _catch_up(session, page: Page, thread: Thread) -> None:
     """A reopened thread missed the re-anchoring done while it was closed; bring it to the head now."""
     if thread.anchor_state == AnchorState.PAGE or thread.anchored_number in (None, page.head_number):
         return
-    old = _revision_body(session, page, thread.anchored_number)
+    old = revision_text(session, page, thread.anchored_number)
     moved = Reanchorer(old, page.head.body).reanchor(anchor_of(thread))
     if moved is None:
         thread.anchor_state = AnchorState.ORPHANED
@@ -326,7 +347,7 @@ def _catch_up(session, page: Page, thread: Thread) -> None:
 
 
 def _open_suggestion(session, user: User, thread: Thread) -> tuple[Page, Thread]:
-    page = _lock_page(session, thread.page)
+    page = lock_discussion(session, thread.page)
     require(
         can_decide_suggestion(user, page, page_owners(page)),
         "Only a marketing lead or the owner of this page's tactic can decide on suggestions.",
@@ -415,7 +436,7 @@ def refresh(user: User, thread: Thread, replacement: str) -> Thread:
     replacement = replacement.replace("\r\n", "\n")
     check_text(replacement, "")
     with write_transaction() as session:
-        page = _lock_page(session, thread.page)
+        page = lock_discussion(session, thread.page)
         thread = session.get(Thread, thread.id)
         if thread.kind != ThreadKind.SUGGESTION or thread.state != ThreadState.OPEN:
             raise Conflict("Only open suggestions can be revised.")

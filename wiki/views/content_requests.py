@@ -1,4 +1,5 @@
-"""Content requests: the board, asking, *I need this too*, and the leads' and owners' steps."""
+"""Content requests: the board, asking, *I need this too* and taking it back, editing, and the leads' and
+owners' steps, reopening included."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask_login import current_user, login_required
 from wiki.errors import BadInput, Conflict, WikiError
 from wiki.forms import ActionForm
 from wiki.services import content_requests as requests_service
+from wiki.services import request_changes, request_votes
 from wiki.services.content_requests import RequestFields
 from wiki.views import int_arg
 from wiki.web import is_fragment_request, page_or_fragment
@@ -34,15 +36,32 @@ def board():
     )
 
 
-def _form_page(fields: RequestFields, error: WikiError | None = None, status: int = 200):
+def _form_page(
+    fields: RequestFields,
+    error: WikiError | None = None,
+    status: int = 200,
+    template: str = "requests/new.html",
+    **extra,
+):
     return render_template(
-        "requests/new.html",
+        template,
         fields=fields,
         error=error,
         segments=requests_service.segments_used(),
         stages=requests_service.STAGE_LABELS,
         form=ActionForm(),
+        **extra,
     ), status
+
+
+def _submitted_fields() -> RequestFields:
+    return RequestFields(
+        title=request.form.get("title", ""),
+        details=request.form.get("details", ""),
+        segment=request.form.get("segment", ""),
+        stage=request.form.get("stage", ""),
+        needed_by=request.form.get("needed_by", ""),
+    )
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -50,13 +69,7 @@ def _form_page(fields: RequestFields, error: WikiError | None = None, status: in
 def new():
     if request.method == "GET":
         return _form_page(RequestFields(title=""))
-    fields = RequestFields(
-        title=request.form.get("title", ""),
-        details=request.form.get("details", ""),
-        segment=request.form.get("segment", ""),
-        stage=request.form.get("stage", ""),
-        needed_by=request.form.get("needed_by", ""),
-    )
+    fields = _submitted_fields()
     try:
         asked = requests_service.create_request(current_user, fields)
     except FORM_ERRORS as error:
@@ -68,6 +81,7 @@ def new():
 def _request_page(request_id: int, error: WikiError | None = None, status: int = 200):
     view = requests_service.request_view(current_user, request_id)
     context = {"view": view, "form": ActionForm(), "error": error, "states": requests_service.STATE_LABELS}
+    context["can_edit"] = request_changes.may_edit(current_user, view.row.request)
     if view.can_triage:
         context["tactics"] = requests_service.visible_tactics(current_user)
         context["people"] = requests_service.routable_people()
@@ -89,6 +103,33 @@ def join(request_id: int):
         return render_template("requests/_demand.html", view=view, form=ActionForm(), joined_now=True)
     flash("Noted: you need this too, and you'll hear about every step.", "success")
     return redirect(url_for("content_requests.show", request_id=request_id, _anchor="demand"), code=303)
+
+
+@bp.post("/requests/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    request_votes.withdraw(current_user, request_id)
+    if is_fragment_request():
+        view = requests_service.request_view(current_user, request_id)
+        return render_template("requests/_demand.html", view=view, form=ActionForm(), withdrawn_now=True)
+    flash("Noted: you no longer need this, and you won't hear about it any more.", "success")
+    return redirect(url_for("content_requests.show", request_id=request_id, _anchor="demand"), code=303)
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(request_id: int):
+    if request.method == "GET":
+        asked = request_changes.editable_request(current_user, request_id)
+        return _form_page(request_changes.fields_of(asked), template="requests/edit.html", asked=asked)
+    fields = _submitted_fields()
+    try:
+        changed = request_changes.edit_request(current_user, request_id, fields)
+    except FORM_ERRORS as error:
+        asked = requests_service.get_request(current_user, request_id)
+        return _form_page(fields, error, error.status, template="requests/edit.html", asked=asked)
+    flash("Saved; its story says what changed." if changed else "Nothing changed.", "success" if changed else "info")
+    return redirect(url_for("content_requests.show", request_id=request_id), code=303)
 
 
 def _step(request_id: int, action, message: str):
@@ -155,3 +196,14 @@ def merge(request_id: int):
         return _request_page(request_id, error, error.status)
     flash(f"Merged into #{into}: its people and their votes are there now.", "success")
     return redirect(url_for("content_requests.show", request_id=into), code=303)
+
+
+@bp.post("/requests/<int:request_id>/reopen")
+@login_required
+def reopen(request_id: int):
+    to, note = request.form.get("to", ""), request.form.get("note", "")
+    return _step(
+        request_id,
+        lambda: request_changes.reopen(current_user, request_id, to, note),
+        "Reopened; everyone who asked hears about it.",
+    )

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from wiki.models import User, utcnow
-from wiki.services import activity, content_requests, feedback, pages, review, rounds, shares, summaries, tactics
+from wiki.services import (
+    activity,
+    content_requests,
+    feedback,
+    pages,
+    request_votes,
+    review,
+    rounds,
+    shares,
+    summaries,
+    tactics,
+)
 from wiki.services import changes as changelog
 from wiki.services import variants as variant_service
 from wiki.services.permissions import can_see_usage, can_triage_requests, is_lead, is_staff
@@ -38,6 +49,9 @@ def dashboard_context(user: User) -> dict:
         context["requests_routed"] = content_requests.routed_to(user)
     if can_triage_requests(user):
         context["requests_to_triage"] = content_requests.to_triage(user)
+    if not is_staff(user):
+        context["my_requests"] = request_votes.my_requests(user)
+        context["request_states"] = content_requests.STATE_LABELS
     # Comment rounds and shares with clients (issue 10, parts 3 and 4).
     context["open_rounds"] = rounds.open_rounds(user)
     if can_see_usage(user):

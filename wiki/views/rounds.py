@@ -42,8 +42,8 @@ def report(round_id: int):
     return render_template("rounds/report.html", report=found, now=utcnow())
 
 
-def _margin(page):
-    """The round's margin after a change, as htmx swaps it in place of the old one."""
+def field_margin(page):
+    """The field's margin of the round after a change, as htmx swaps it in place of the old one."""
     margin = field_margin_context(current_user, page, page.published)
     return render_template("rounds/_margin.html", action_form=ActionForm(), **margin)
 
@@ -63,7 +63,7 @@ def start(round_id: int):
     )
     thread = rounds.start_comment(current_user, found, number, request.form.get("body", ""), selection)
     if is_fragment_request():
-        return _margin(found.page)
+        return field_margin(found.page)
     flash("Your comment is posted; marketing and the page's owner will read it.", "success")
     return redirect(url_for("pages.view", slug=found.page.slug, _anchor=f"thread-{thread.id}"), code=303)
 
@@ -74,6 +74,6 @@ def reply(thread_id: int):
     thread = threads.get_thread(thread_id)
     rounds.reply(current_user, thread, request.form.get("body", ""))
     if is_fragment_request() and not can_discuss(current_user):
-        return _margin(thread.page)
+        return field_margin(thread.page)
     flash("Your reply is posted.", "success")
     return redirect(url_for("pages.view", slug=thread.page.slug, _anchor=f"thread-{thread_id}"), code=303)

@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from wiki.errors import BadInput
 from wiki.forms import ActionForm
 from wiki.services import inbox, pages, threads
+from wiki.services.permissions import can_discuss
 from wiki.services.threads import Selection
 from wiki.text.anchor import locate_selection
 from wiki.views import int_arg, whole_number
 from wiki.views.page_context import discussion_context, page_view_context
+from wiki.views.rounds import field_margin
 from wiki.web import is_fragment_request
 
 bp = Blueprint("threads", __name__)
@@ -116,6 +118,10 @@ def suggest(slug: str):
 
 def _after_thread_action(thread, message: str):
     if is_fragment_request():
+        # The field changes its own words in a comment round only: its margin is the round's, which quotes the
+        # published text, never the head's (a draft's) as the staff fragment does.
+        if not can_discuss(current_user):
+            return field_margin(thread.page)
         return _thread_fragment(threads.get_thread(thread.id))
     flash(message, "success")
     return _back_to(thread.page, thread.id)

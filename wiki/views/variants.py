@@ -1,5 +1,6 @@
-"""Reps' own versions of a published page: the list, each version with its diffs, editing, bringing in a
-newer published revision, sharing with colleagues and sending changes back (issue 10, part 1)."""
+"""Reps' own versions of a published page: the list, each version with its diffs and its old revisions,
+editing, bringing in a newer published revision, sharing with colleagues, sending changes back, renaming and
+deleting (issue 10, part 1)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from wiki.forms import ActionForm
-from wiki.services import pages, variants
+from wiki.services import pages, variant_admin, variant_history, variants
 from wiki.services.permissions import can_change_variant, can_make_variant
 from wiki.services.variants import UpdateConflict, VariantConflict
 from wiki.text.diff import fold, stats, word_diff
@@ -28,11 +29,6 @@ def _page_line() -> dict:
         return {"count": variants.reps_with_versions(current_user, page)}
 
     return {"variants_line": variants_line}
-
-
-def _variant(slug: str, variant_id: int):
-    page = pages.readable_page(current_user, slug)
-    return page, variants.get_variant(current_user, page, variant_id)
 
 
 def _own(slug: str, variant_id: int):
@@ -73,10 +69,17 @@ def make(slug: str):
 @bp.get("/<int:variant_id>")
 @login_required
 def show(slug: str, variant_id: int):
-    page, variant = _variant(slug, variant_id)
-    base, current = variants.diff_base(variant)
+    page = pages.readable_page(current_user, slug)
+    variant = variant_admin.readable_variant(current_user, page, variant_id)
+    number = int_arg("rev")
+    old = number is not None and number != variant.head_number
+    if old:
+        current = variant_history.revision_of(variant, number)
+        base, upstream = current.upstream, None
+    else:
+        base, current = variants.diff_base(variant)
+        upstream = variants.upstream_revision(variant, page)
     chunks = word_diff(base.body, current.body)
-    upstream = variants.upstream_revision(variant, page)
     mine = can_change_variant(current_user, variant.author_id)
     return render_template(
         "variants/show.html",
@@ -94,6 +97,7 @@ def show(slug: str, variant_id: int):
         mine=mine,
         candidates=variants.share_candidates(variant) if mine else [],
         action_form=ActionForm(),
+        old=old,
     )
 
 
@@ -221,3 +225,30 @@ def unshare(slug: str, variant_id: int, user_id: int):
     page, variant = _own(slug, variant_id)
     variants.unshare(current_user, variant, user_id)
     return _shares_answer(page, variant, "They can no longer read this version.")
+
+
+@bp.post("/<int:variant_id>/rename")
+@login_required
+def rename(slug: str, variant_id: int):
+    page, variant = _own(slug, variant_id)
+    variant = variant_admin.rename(current_user, variant, request.form.get("name", ""))
+    flash(f"Renamed: this version is for “{variant.name}” now.", "success")
+    return _to_variant(page, variant)
+
+
+@bp.route("/<int:variant_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(slug: str, variant_id: int):
+    page, variant = _own(slug, variant_id)
+    if request.method == "GET":
+        return render_template(
+            "variants/delete.html",
+            page=page,
+            variant=variant,
+            goes=variant_admin.what_goes(current_user, variant),
+            action_form=ActionForm(),
+        )
+    name = variant.name
+    variant_admin.remove(current_user, variant)
+    flash(f"Your version for “{name}” is deleted.", "success")
+    return redirect(url_for("variants.index", slug=page.slug), code=303)
