@@ -36,6 +36,7 @@ from wiki.services.permissions import (
     can_see_page,
     is_signed_in,
 )
+from wiki.services.seats import current_seat
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 20_000
@@ -291,9 +292,7 @@ def _as_id(value: int | str | None) -> int | None:
 def _check_owner(session, owner_id: int | str | None) -> User | None:
     if owner_id is None or str(owner_id).strip() == "":
         return None
-    member = session.execute(
-        select(CouncilMember).where(CouncilMember.user_id == _as_id(owner_id), CouncilMember.left_at.is_(None))
-    ).scalar_one_or_none()
+    member = current_seat(session, _as_id(owner_id))
     if member is None:
         raise BadInput("The owner must be a current council member; pick one from the list.", field="owner_id")
     return member.user
