@@ -1,6 +1,7 @@
 """Measure the wiki: view throughput against bare Flask, save latency vs history length, text-core speed.
 
-Run with `make bench`; prints a table and writes bench-results.json.
+Run with `make bench`; prints a table and writes bench-results.json. The figures about files (issue 11) are in
+bench/files.py, which `.venv/bin/python -m bench.files` runs alone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from bench import files
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -524,6 +527,11 @@ def main() -> None:
         results["view_200_threads_rps"] = wrk(base + "/p/threads-plan", cookie)
     results["view_to_hello"] = results["view_rps"] / results["hello_rps"]
     results["view_200_threads_ratio"] = results["view_200_threads_rps"] / results["view_rps"]
+    # Files on pages (issue 11): after the views, so the page's new files don't change what they measured.
+    with gunicorn("bench.hello:app", {}) as base, gunicorn("wsgi:app", prepared["env"]) as wiki:
+        results.update(files.upload_figures(base, wiki, "bench@example.com", PASSWORD, "bench-plan"))
+    results.update(files.slide_diff())
+    results.update(files.storage())
     results.update(text_core())
     results.update(render_worst())
     results.update(send_summary())
@@ -543,6 +551,8 @@ def main() -> None:
         "send_msgs_per_s": ">= 300",
         "send_peak_mb": "< 200 (sender's ru_maxrss)",
         "compose_500_ms": "< 2000",
+        "upload_20mb_ms": "< 20000 (FILE_PREVIEW_SECONDS); vs bare",
+        "slide_diff_60_slides_ms": "< 100; vs word_diff",
     }
     print(f"\n{'figure':24} {'value':>12}  target")
     for name, value in results.items():

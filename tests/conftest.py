@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.factories import PASSWORD, make_user
 from tests.worlds import BLANK, Snapshot, Worlds
@@ -103,6 +105,14 @@ class Browser:
         if "csrf_token" not in data:
             data["csrf_token"] = self.csrf_token(token_from) if token_from else self.session_csrf_token()
         return self.client.post(url, data=data, **kwargs)
+
+    def upload(self, url, data, **kwargs):
+        """Post a multipart form (files as (stream, filename) pairs), encoded in memory: the test client's own
+        encoder spills bodies over 500 KB to a temporary file it never closes."""
+        data = {key: FileStorage(*value) if isinstance(value, tuple) else value for key, value in data.items()}
+        data.setdefault("csrf_token", self.session_csrf_token())
+        boundary, body = encode_multipart(data)
+        return self.client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}", **kwargs)
 
     def login(self, email: str, password: str = PASSWORD):
         return self.post("/login", {"email": email, "password": password})

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from wiki.demo import COUNCIL
 from wiki.extensions import db
-from wiki.models import CouncilMember, Page, Revision, Role, Tactic, TacticReview, User, utcnow
+from wiki.models import Attachment, CouncilMember, Page, Revision, Role, Tactic, TacticReview, User, utcnow
 from wiki.services import tactics
 
 
@@ -26,6 +26,17 @@ def test_demo_creates_the_company_and_its_plan(app):
         )
         assert authors.scalar_one() >= 4
         assert plan.published is not None and plan.published.number < plan.head_number
+
+
+def test_demo_keeps_the_customer_deck_as_a_file_whose_new_version_waits(app):
+    app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    with app.app_context():
+        deck = db.session.execute(
+            select(Attachment).where(Attachment.name == "customer-presentation.pptx")
+        ).scalar_one()
+        assert (deck.published.number, deck.head.number, deck.head.unit_count) == (1, 2, 12)
+        assert deck.head.units[6]["title"] == "A customer story: Harbour Federal Credit Union"
+        assert deck.published.units[6]["title"] != deck.head.units[6]["title"]
 
 
 def test_demo_is_not_loaded_twice(app):

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tests.factories import make_page, make_share, make_user, open_round, publish, round_comment
+from tests.files.makers import make_deck, make_pdf
+from tests.files.seed import add_file, approve_file
 from wiki.db import write_transaction
 from wiki.extensions import db
 from wiki.models import CouncilMember, Summary, Tactic, User, utcnow
@@ -25,11 +27,25 @@ MARKER = "SECRET-DRAFT-MARKER"
 DRAFT_SUMMARY = "secret summary"
 # Revision 2 retitles the plan: the title is part of the revision, so it is as secret as its text.
 DRAFT_TITLE = "SECRET-DRAFT-TITLE"
-SECRETS = (MARKER, DRAFT_SUMMARY, DRAFT_TITLE, "SECRET-REVIEW-NOTE", "SECRET-COMMENT")
+# Files (issue 11): what only a draft version of a file holds, and the names of files the field can't download.
+FILE_SECRETS = ("SECRET-DRAFT-SLIDE", "SECRET-DRAFT-NOTES", "SECRET-FILE-NOTE")
+HIDDEN_FILES = ("secret-draft-file.pdf", "hidden-page-file.pdf")
+SECRETS = (MARKER, DRAFT_SUMMARY, DRAFT_TITLE, "SECRET-REVIEW-NOTE", "SECRET-COMMENT", *FILE_SECRETS)
 # Query strings tried on every route, so `?rev=`, diffs and searches are probed wherever they might be read.
 # The lead-scoring page of the comment round (issue 10, part 3).
 SCORING_PUBLISHED = "# Scoring\n\nLeads above 60 points go to the sales team within two days of scoring.\n"
-QUERIES = ("", "?rev=1", "?rev=2", "?rev=3", "?from=1&to=2", "?from=1&to=3&view=side", "?q=SECRET", "?page=2")
+QUERIES = (
+    "",
+    "?rev=1",
+    "?rev=2",
+    "?rev=3",
+    "?from=1&to=2",
+    "?from=1&to=3&view=side",
+    "?q=SECRET",
+    "?page=2",
+    "?v=1",
+    "?v=2",
+)
 
 
 def build_world(app, people) -> dict:
@@ -85,6 +101,7 @@ def build_world(app, people) -> dict:
         variants.send_back(people["field"], own, keys, "They liked it", "/p/fy27-plan/variants/1")
         staff_version = variants.make_variant(council, plan, "Council version")
         round_world = _comment_round_world(lead, council, drafter, people["field"])
+        file_world = _files_world(lead, council, drafter)
         return {
             "drafter": drafter,
             "examples": {
@@ -99,6 +116,7 @@ def build_world(app, people) -> dict:
                 "variant_id": [own.id, staff_version.id],
                 "request_id": asked,
                 **round_world,
+                **file_world,
             },
         }
 
@@ -126,6 +144,21 @@ def _comment_round_world(lead, council, drafter, rep) -> dict:
     assert MARKER in threads.get_thread(thread.id).exact, "the round's thread must follow the draft's text"
     make_share(rep, pages.get_page("fy27-plan"), "bank", "They liked it")
     return {"round_id": [opened.id]}
+
+
+def _files_world(lead, council, drafter) -> dict:
+    """Files on pages (issue 11): on the published plan, a deck whose approved version 1 is the council's and
+    whose version 2 (the drafter's) is a draft with a secret title slide, notes and note, and a PDF no lead has
+    approved; on the unpublished page, a PDF a lead approved (its page still hides it)."""
+    slides = [("Why us", "Published slide words", "Published speaker notes"), ("Pricing", "Three tiers", "")]
+    add_file(council, "fy27-plan", "customer-deck.pptx", make_deck(slides))
+    approve_file(lead, "fy27-plan", "customer-deck.pptx", 1)
+    draft_slides = [("SECRET-DRAFT-SLIDE", f"Draft words {MARKER}", "SECRET-DRAFT-NOTES"), *slides]
+    add_file(drafter, "fy27-plan", "customer-deck.pptx", make_deck(draft_slides), note="SECRET-FILE-NOTE")
+    add_file(council, "fy27-plan", "secret-draft-file.pdf", make_pdf([f"{MARKER} page one", "Page two"]))
+    add_file(drafter, "unpublished-page", "hidden-page-file.pdf", make_pdf([f"{MARKER} on a hidden page"]))
+    approve_file(lead, "unpublished-page", "hidden-page-file.pdf", 1)
+    return {"name": ["customer-deck.pptx", *HIDDEN_FILES], "position": [1, 2]}
 
 
 def fill(rule, examples: dict) -> list[str]:
@@ -167,7 +200,10 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
     filters += ["page=fy27-plan&kind=review", f"page=fy27-plan&person={world['drafter'].id}", "p=2"]
     changes = ["/changes?" + query for query in filters]
     # Searches for parts of the secrets (a search page repeats its query, so never the whole of one).
-    searches = [f"/search?q={q}" for q in ("SECRET", "secret", "summary", "Unpublished", "draft-marker", "here")]
+    searches = [
+        f"/search?q={q}"
+        for q in ("SECRET", "secret", "summary", "Unpublished", "draft-marker", "here", "DRAFT-SLIDE", "hidden")
+    ]
     with app.app_context():
         feed_token = changes_service.feed_token(db.session.get(User, people["field"].id))
     explicit = [
@@ -186,20 +222,39 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
 
     for url in urls + explicit:
         response = field.get(url)
-        body = response.get_data(as_text=True)
+        # A download is bytes; a secret in it would still be readable text.
+        body = response.get_data().decode(errors="replace")
         assert response.status_code < 500, f"{url} answered {response.status_code}"
+        assert "-v2." not in response.headers.get("Content-Disposition", ""), f"{url} downloads a draft version"
         if "Unpublished" not in url:
             # Not even an error page names a page the field can't read.
             assert "Unpublished page" not in visible_text(body), f"{url} names a page that was never published"
         for secret in SECRETS:
             assert secret not in body, f"{url} shows {secret!r} to the field"
             assert secret not in response.headers.get("Location", ""), f"{url} redirects with {secret!r}"
+        # A file the field can't download answers exactly as a missing one, which repeats the name it was asked.
+        for name in HIDDEN_FILES:
+            if name not in url:
+                assert name not in body, f"{url} names {name}, which the field can't download"
+                continue
+            missing = field.get(url.replace(name, "no-such-file.pdf")).get_data(as_text=True)
+            assert response.status_code == 404, f"{url} answered {response.status_code}"
+            assert without_tokens(body.replace(name, "no-such-file.pdf")) == without_tokens(missing), (
+                f"{url} answers differently from a missing file"
+            )
+        if re.search(r"/files/customer-deck\.pptx(/preview|/pictures/\d)?\?v=2$", url):
+            assert response.status_code == 404, f"{url} gives the field the deck's draft version"
         # Error messages echo the number that was asked for; only pages that answered are checked for numbers.
-        if response.status_code == 200 and (url in about_changes or url.startswith("/p/")):
+        if (
+            response.status_code == 200
+            and response.mimetype == "text/html"
+            and (url in about_changes or url.startswith("/p/"))
+        ):
             text = visible_text(body)
             assert "Dana Drafter" not in text, f"{url} names the author of unpublished revisions"
             assert "Unpublished page" not in text, f"{url} shows a page that was never published"
             assert not re.search(r"\b(?:r|[Rr]evision )[23]\b", text), f"{url} mentions an unpublished revision"
+            assert not re.search(r"\b(?:v|[Vv]ersion )2\b", text), f"{url} mentions the deck's draft version"
 
 
 def test_the_summary_email_names_pages_by_their_published_title(app, people):
@@ -252,6 +307,12 @@ PAGE_ROUTES = [
     ("POST", "/p/{slug}/shares"),
     ("POST", "/p/{slug}/rounds"),
     ("POST", "/p/{slug}/variants"),
+    # Files on pages (issue 11).
+    ("GET", "/p/{slug}/files"),
+    ("GET", "/p/{slug}/files/deck.pptx?v=1"),
+    ("GET", "/p/{slug}/files/deck.pptx/preview"),
+    ("POST", "/p/{slug}/files"),
+    ("POST", "/p/{slug}/files/deck.pptx/approve"),
 ]
 FORM = {"body": "Words", "rev": "1", "would_share": "yes", "note": "n", "base_revision": "1", "quote": "Secret"}
 

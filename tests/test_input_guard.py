@@ -5,6 +5,7 @@ The routes come from the app's url_map, so a route added later is swept too."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from urllib.parse import quote_from_bytes
 
@@ -13,8 +14,10 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from tests.factories import make_member, make_page, make_tactic, publish
+from tests.files.makers import make_deck
+from tests.files.seed import add_file
 from wiki.extensions import db
-from wiki.models import Page, ThreadKind, utcnow
+from wiki.models import Blob, Page, ThreadKind, utcnow
 from wiki.services import subscriptions, summaries, threads
 from wiki.services.threads import Selection
 
@@ -203,6 +206,50 @@ def test_a_files_binary_content_is_not_taken_for_text(app, world, as_council):
         content_type=ENCODINGS["multipart"][1],
     )
     assert named.status_code == 400 and "NUL" in named.get_data(as_text=True)
+
+
+def upload_rules(app):
+    """The routes whose form carries a file (marked with wiki.web.accepts_upload), found in the url_map."""
+    return [rule for rule in post_rules(app) if getattr(app.view_functions[rule.endpoint], "accepts_upload", False)]
+
+
+@pytest.mark.parametrize("problem", BAD_VALUES)
+def test_an_upload_is_refused_for_bad_text_around_the_file_never_for_the_file_itself(
+    app, people, world, as_council, problem
+):
+    """Files on pages (issue 11): the note, the field names and the file's name are text; a deck is bytes."""
+    with app.app_context():
+        add_file(people["council"], "fy27-plan", "deck.pptx", make_deck([("One", "First words", "")]))
+    rules = upload_rules(app)
+    assert len(rules) >= 2, "the upload form and the new-version form both carry a file"
+    bad, token = BAD_VALUES[problem], as_council.csrf_token("/")
+    fields = [(b"csrf_token", token.encode()), (b"note", b"Fine words here")]
+    for index, rule in enumerate(rules):
+        url = url_for_rule(rule, {**world["values"], "name": "deck.pptx"})
+        deck = make_deck([("One", f"Upload {index}", "")])
+        assert b"\x00" in deck, "a deck is binary, NUL bytes and all"
+        spoiled = {
+            "in the note": ([fields[0], (b"note", b"Fine " + bad + b" words")], [(b"file", b"deck.pptx", deck)]),
+            "in a field name": ([*fields, (b"note" + bad, b"x")], [(b"file", b"deck.pptx", deck)]),
+            "in the file name": (fields, [(b"file", b"deck" + bad + b".pptx", deck)]),
+            "in the file's field name": (fields, [(b"file" + bad, b"deck.pptx", deck)]),
+        }
+        with app.app_context():
+            before = stored()
+        for where, (form, files) in spoiled.items():
+            response = as_council.client.post(url, data=multipart(form, files), content_type=ENCODINGS["multipart"][1])
+            assert response.status_code == 400, (rule.rule, where, response.status_code)
+            assert problem in response.get_data(as_text=True), (rule.rule, where)
+        with app.app_context():
+            assert changed_tables(before, stored()) == [], rule.rule
+        kept = as_council.client.post(
+            url,
+            data=multipart(fields, [(b"file", "d\u00e9ck.pptx".encode(), deck)]),
+            content_type=ENCODINGS["multipart"][1],
+        )
+        assert kept.status_code == 303, (rule.rule, kept.get_data(as_text=True)[:500])
+        with app.app_context():
+            assert db.session.get(Blob, hashlib.sha256(deck).hexdigest()) is not None, rule.rule
 
 
 def test_anonymous_sign_in_with_a_nul_in_a_multipart_email_answers_400_and_counts_no_failure(app, world, browser):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,8 @@ from tests.factories import (
     publish,
     round_comment,
 )
+from tests.files.makers import make_deck, make_pdf
+from tests.files.seed import add_file, approve_file
 from tests.worlds import BLANK
 from wiki.models import utcnow
 from wiki.services import content_requests, pages, subscriptions, summaries, threads, variant_admin
@@ -24,6 +28,18 @@ from wiki.services import rounds as rounds_service
 
 ANON, FIELD, COUNCIL, LEAD = "anonymous", "field", "council", "lead"
 ROLES = (ANON, FIELD, COUNCIL, LEAD)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file in a form; each request gets a fresh stream of it, since posting one reads it to the end."""
+
+    filename: str
+    data: bytes
+
+
+DECK_SLIDES = [("Why us", "Three reasons", "Say them slowly"), ("Pricing", "Three tiers", "")]
+NEW_DECK = Upload("deck.pptx", make_deck([*DECK_SLIDES, ("Next steps", "Book a call", "")]))
 
 # (method, url, {role: expected status}); anonymous is always sent to sign in unless listed.
 MATRIX = [
@@ -204,6 +220,32 @@ MATRIX = [
     ("POST", "/p/draft-only/shares", {ANON: 302, FIELD: 404, COUNCIL: 403, LEAD: 403}),
     ("POST", "/p/no-such-page/shares", {ANON: 302, FIELD: 404, COUNCIL: 404, LEAD: 404}),
     ("GET", "/p/fy27-plan/shares", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
+    # Files on pages (issue 11). On the FY27 plan, deck.pptx has version 1 approved and version 2 waiting;
+    # plan.pdf has no approved version, so to the field it is missing. The council and leads keep files, only
+    # leads approve them, and the field downloads approved versions only.
+    ("GET", "/p/fy27-plan/files", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/draft-only/files", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("POST", "/p/fy27-plan/files", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/draft-only/files", {FIELD: 404, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/fy27-plan/files/deck.pptx/versions", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/fy27-plan/files/deck.pptx/restore", {FIELD: 403, COUNCIL: 303, LEAD: 303}),
+    ("POST", "/p/fy27-plan/files/deck.pptx/approve", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/p/fy27-plan/files/deck.pptx/request-changes", {FIELD: 403, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/p/fy27-plan/files/plan.pdf/approve", {FIELD: 404, COUNCIL: 403, LEAD: 303}),
+    ("POST", "/p/fy27-plan/files/plan.pdf/versions", {FIELD: 404, COUNCIL: 400, LEAD: 400}),
+    ("GET", "/p/fy27-plan/files/deck.pptx", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx?v=1", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx?v=2", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx?v=3", {FIELD: 404, COUNCIL: 404, LEAD: 404}),
+    ("GET", "/p/fy27-plan/files/plan.pdf?v=1", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx/preview", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx/preview?v=1", {FIELD: 200, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx/preview?v=2", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/plan.pdf/preview", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/plan.pdf/pictures/1?v=1", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx/changes?from=1&to=2", {FIELD: 403, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/draft-only/files/sketch.pdf", {FIELD: 404, COUNCIL: 200, LEAD: 200}),
+    ("GET", "/p/fy27-plan/files/deck.pptx/approve", {ANON: 405, FIELD: 405, COUNCIL: 405, LEAD: 405}),
 ]
 
 FORMS = {
@@ -257,6 +299,16 @@ FORMS = {
     "/requests/{declined_request_id}/reopen": {"to": "new", "note": "Next quarter"},
     "/requests/{content_request_id}/reopen": {"to": "new", "note": "Next quarter"},
     "/p/fy27-plan/variants/{variant_id}/rename": {"name": "Mutual bank, Lyon"},
+    # Files on pages (issue 11).
+    "/p/fy27-plan/files": {"file": Upload("new-deck.pptx", NEW_DECK.data), "note": "First cut"},
+    "/p/draft-only/files": {"file": NEW_DECK, "note": ""},
+    "/p/fy27-plan/files/deck.pptx/versions": {"file": NEW_DECK, "note": "Adds next steps"},
+    # A deck is not a new version of a PDF: past the permission check to the service's own answer.
+    "/p/fy27-plan/files/plan.pdf/versions": {"file": NEW_DECK},
+    "/p/fy27-plan/files/deck.pptx/restore": {"v": "1"},
+    "/p/fy27-plan/files/deck.pptx/approve": {"v": "2"},
+    "/p/fy27-plan/files/deck.pptx/request-changes": {"v": "2", "note": "Say which tiers"},
+    "/p/fy27-plan/files/plan.pdf/approve": {"v": "1"},
 }
 
 
@@ -289,6 +341,12 @@ def build_world(people) -> dict[str, int]:
     gone = make_variant(other_rep, page, "Closed account")
     variant_admin.remove(other_rep, gone)
     ids["removed_variant_id"] = gone.id
+    # Files on pages (issue 11).
+    add_file(people["council"], "fy27-plan", "deck.pptx", make_deck(DECK_SLIDES))
+    approve_file(people["lead"], "fy27-plan", "deck.pptx", 1)
+    add_file(people["council"], "fy27-plan", "deck.pptx", make_deck(DECK_SLIDES[:1]), note="One slide only")
+    add_file(people["council"], "fy27-plan", "plan.pdf", make_pdf(["The plan on one page"]))
+    add_file(people["council"], "draft-only", "sketch.pdf", make_pdf(["A sketch"]))
     # Content requests (issue 10, part 2): one new, one routed to the council user.
     asked = content_requests.create_request(people["field"], content_requests.RequestFields(title="A checklist"))
     routed = content_requests.create_request(people["field"], content_requests.RequestFields(title="A deck"))
@@ -327,8 +385,12 @@ def test_route_answers_each_role_as_expected(roles_world, browser, role, method,
     world = roles_world
     person = browser(None if role == ANON else world[role])
     form = FORMS.get(url, {})
+    files = {key: (io.BytesIO(value.data), value.filename) for key, value in form.items() if isinstance(value, Upload)}
+    encoding = {"content_type": "multipart/form-data"} if files else {}
     url = url.format(field_id=world["field"].id, **world["ids"])
-    response = person.get(url) if method == "GET" else person.post(url, form, token_from="/login")
+    response = (
+        person.get(url) if method == "GET" else person.post(url, {**form, **files}, token_from="/login", **encoding)
+    )
     wanted = expected.get(role, 302 if method == "GET" or role == ANON else None)
     if role == ANON and method == "POST":
         wanted = expected.get(role, 302)

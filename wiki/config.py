@@ -49,6 +49,14 @@ def from_environment(instance_path: Path) -> dict:
         # Room for the form's other fields and percent-encoding; the page limit itself is checked
         # by the service so the user gets a sentence naming it.
         "MAX_CONTENT_LENGTH": _int("MAX_REQUEST_BYTES", max_page_bytes * 4 + 64 * 1024),
+        # Files on pages (issue 11): the largest upload, how far a zip-based file (pptx, docx, xlsx) may expand
+        # when opened, and the sandbox that reads what is inside each upload.
+        "MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 50 * 2**20),
+        "MAX_EXPANDED_UPLOAD_BYTES": _int("MAX_EXPANDED_UPLOAD_BYTES", 500 * 2**20),
+        # Under gunicorn's 30-second worker timeout, so a slow file ends the reader, never the worker.
+        "FILE_PREVIEW_SECONDS": _int("FILE_PREVIEW_SECONDS", 20),
+        "FILE_PREVIEW_MEMORY_BYTES": _int("FILE_PREVIEW_MEMORY_MB", 1536) * 2**20,
+        "FILE_PREVIEW_PAGES": _int("FILE_PREVIEW_PAGES", 20),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),

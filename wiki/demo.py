@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
+from wiki import demo_files
 from wiki.extensions import db
 from wiki.models import (
     Approval,
@@ -272,6 +273,7 @@ def load() -> list[tuple[str, str, str]]:
     _rounds_and_shares(users)
     _variants(users)
     _content_requests(users)
+    demo_files.load(users, lead, CONTENT)
     _spread_over_recent_weeks()
     _past_summary(users[LEADS[0][0]])
     return _logins(field_emails)

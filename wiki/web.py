@@ -18,6 +18,7 @@ from wiki.db import is_database_busy
 from wiki.errors import Busy, TooManyAttempts, WikiError
 from wiki.extensions import db, login_manager
 from wiki.services import accounts, inbox, pages, permissions
+from wiki.text.sizes import human_size
 
 # Werkzeug's own multipart parser reads in chunks of this size; the decoder's size limit applies per chunk.
 MULTIPART_CHUNK = 64 * 1024
@@ -68,6 +69,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts.load_session_user)
 
+    # The upload limit first: the input check reads the body, and it must read an upload in full.
+    app.before_request(_allow_uploads)
     app.before_request(_refuse_unreadable_input)
     app.after_request(_security_headers)
 
@@ -99,6 +102,19 @@ def _security_headers(response):
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def accepts_upload(view):
+    """Mark a view whose form carries a file: its requests may be as large as MAX_UPLOAD_BYTES allows."""
+    view.accepts_upload = True
+    return view
+
+
+def _allow_uploads():
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "accepts_upload", False):
+        # Room for the form's other fields and the multipart framing around the file.
+        request.max_content_length = current_app.config["MAX_UPLOAD_BYTES"] + 256 * 1024
 
 
 def _refuse_unreadable_input():
@@ -220,7 +236,9 @@ def _http_error(error: HTTPException):
         413: "That request is too large for the wiki to accept.",
     }
     message = messages.get(error.code or 500, error.description or "")
-    if error.code == 413:
+    if error.code == 413 and request.max_content_length != current_app.config["MAX_CONTENT_LENGTH"]:
+        message = f"That file is too large: files can be at most {human_size(current_app.config['MAX_UPLOAD_BYTES'])}."
+    elif error.code == 413:
         message = (
             f"That request is larger than the {current_app.config['MAX_CONTENT_LENGTH'] // 1024} KB the wiki "
             f"accepts; a page can be at most {current_app.config['MAX_PAGE_BYTES'] // 1024} KB."

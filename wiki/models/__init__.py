@@ -44,6 +44,9 @@ from wiki.models.core import (
     utcnow,
 )
 
+# Files on pages (issue 11).
+from wiki.models.files import Attachment, Blob, FileDecision, FileImage, FileVersion
+
 # The field's voice (issue 10): one module per area, imported here so its tables are registered.
 from wiki.models.rounds import CommentRound
 from wiki.models.shares import Share
@@ -85,6 +88,12 @@ __all__ = [
     "User",
     "UTCDateTime",
     "utcnow",
+    # Files on pages (issue 11).
+    "Attachment",
+    "Blob",
+    "FileDecision",
+    "FileImage",
+    "FileVersion",
     # Comment rounds and shares with clients (issue 10, parts 3 and 4).
     "CommentRound",
     "Share",

@@ -299,6 +299,10 @@ class Thread(db.Model):
     applied_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     # The field's comment round it was written in (issue 10, part 3); None for the council's own threads.
     round_id: Mapped[int | None] = mapped_column(ForeignKey("comment_rounds.id", ondelete="SET NULL"), index=True)
+    # A thread on a slide or page of a file (issue 11) rather than on the text: `unit` is its 1-based position in
+    # version `anchored_number` of the file, and `exact` the unit's text then, which finds it in later versions.
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), index=True)
+    unit: Mapped[int | None] = mapped_column(Integer)
 
     page: Mapped[Page] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -466,6 +470,9 @@ class Feedback(db.Model):
     # The customer's reaction, in the rep's words (optional).
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the customer reacted to, when it was one of the page's files: the version, and the slide or page.
+    file_version_id: Mapped[int | None] = mapped_column(ForeignKey("file_versions.id", ondelete="SET NULL"))
+    unit: Mapped[int | None] = mapped_column(Integer)
 
     page: Mapped[Page] = relationship()
     revision: Mapped[Revision] = relationship()

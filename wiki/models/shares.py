@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wiki.extensions import db
@@ -29,6 +29,9 @@ class Share(db.Model):
     client_kind: Mapped[str] = mapped_column(String(80))
     reaction: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the rep sent one of the page's files: its approved version, and the slide or page they pointed to.
+    file_version_id: Mapped[int | None] = mapped_column(ForeignKey("file_versions.id", ondelete="SET NULL"))
+    unit: Mapped[int | None] = mapped_column(Integer)
 
     page: Mapped[Page] = relationship()
     revision: Mapped[Revision] = relationship()

@@ -26,7 +26,10 @@ def apply_anchor(thread: Thread, anchor: Anchor, number: int) -> None:
 def reanchor_threads(session: Session, page: Page, old_text: str, new_text: str, new_number: int) -> None:
     threads = session.execute(
         select(Thread).where(
-            Thread.page_id == page.id, Thread.state == ThreadState.OPEN, Thread.anchor_state.in_(_LIVE)
+            Thread.page_id == page.id,
+            Thread.attachment_id.is_(None),
+            Thread.state == ThreadState.OPEN,
+            Thread.anchor_state.in_(_LIVE),
         )
     ).scalars()
     reanchorer: Reanchorer | None = None

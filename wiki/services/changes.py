@@ -2,7 +2,8 @@
 
 Council and leads follow every revision and every review decision. The field follows only what was
 published (approved decisions), so it never learns that an unpublished revision exists: not its number,
-its summary or its author.
+its summary or its author. Files on pages (issue 11) follow the same rule: council and leads see each
+upload and each decision, the field the approved versions of files on pages it can read.
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ from sqlalchemy.orm import joinedload
 
 from wiki.errors import BadInput, NotAllowed, NotFound, require
 from wiki.extensions import db
-from wiki.models import Approval, Decision, Page, Revision, RevisionOrigin, User
+from wiki.models import (
+    Approval,
+    Attachment,
+    Decision,
+    FileDecision,
+    FileVersion,
+    Page,
+    Revision,
+    RevisionOrigin,
+    User,
+)
 from wiki.services.pages import check_slug, readable_page, shown_id
 from wiki.services.permissions import can_follow_published, can_read_drafts, can_read_revision
 from wiki.text.plaintext import xml_safe
@@ -36,6 +47,7 @@ class ChangeKind(enum.StrEnum):
     RESTORE = "restore"
     SUGGESTION = "suggestion"
     REVIEW = "review"
+    FILE = "file"
 
 
 KIND_LABELS = {
@@ -44,9 +56,12 @@ KIND_LABELS = {
     ChangeKind.RESTORE: "Restored versions",
     ChangeKind.SUGGESTION: "Accepted suggestions",
     ChangeKind.REVIEW: "Review decisions",
+    ChangeKind.FILE: "File uploads",
 }
 # Which rows a unioned query row came from.
-_REVISION, _DECISION = 0, 1
+_REVISION, _DECISION, _FILE_VERSION, _FILE_DECISION = 0, 1, 2, 3
+# The kinds of change that are saved revisions of the text.
+_REVISION_KINDS = (ChangeKind.EDIT, ChangeKind.MERGE, ChangeKind.RESTORE, ChangeKind.SUGGESTION)
 
 
 @dataclass(frozen=True)
@@ -69,15 +84,17 @@ class Filters:
 
 @dataclass(frozen=True)
 class Change:
-    """One line of recent changes: a saved revision, or a lead's decision on one (`decision` is set)."""
+    """One line of recent changes: a saved revision, or a lead's decision on one (`decision` is set); or, for
+    a file, an uploaded version (`file_version`) or a decision on one (both set, `revision` None)."""
 
     kind: ChangeKind
     at: datetime
     page: Page
-    revision: Revision
-    decision: Approval | None
-    # Whether this reader may open that exact revision (the field only reads the current published one).
+    revision: Revision | None
+    decision: Approval | FileDecision | None
+    # Whether this reader may open that exact revision or version (the field only reads the published one).
     readable: bool
+    file_version: FileVersion | None = None
 
 
 @dataclass(frozen=True)
@@ -125,14 +142,19 @@ def filter_choices(user: User) -> Choices:
             User.id.in_(select(Revision.author_id)),
             User.id.in_(select(Revision.accepted_by_id)),
             User.id.in_(select(Approval.decided_by_id)),
+            User.id.in_(select(FileVersion.author_id)),
+            User.id.in_(select(FileDecision.decided_by_id)),
         )
         kinds = list(ChangeKind)
     else:
         approved = select(Approval.revision_id).where(Approval.decision == Decision.APPROVED)
+        approved_files = _field_file_decisions(select(FileDecision.version_id))
         changed_by = or_(
             User.id.in_(select(Approval.decided_by_id).where(Approval.decision == Decision.APPROVED)),
             User.id.in_(select(Revision.author_id).where(Revision.id.in_(approved))),
             User.id.in_(select(Revision.accepted_by_id).where(Revision.id.in_(approved))),
+            User.id.in_(_field_file_decisions(select(FileDecision.decided_by_id))),
+            User.id.in_(select(FileVersion.author_id).where(FileVersion.id.in_(approved_files))),
         )
         # The field only ever sees decisions, so there is nothing to choose between.
         kinds = [ChangeKind.REVIEW]
@@ -180,8 +202,101 @@ def _decision_rows(filters: Filters, *, approved_only: bool):
     return query
 
 
+def _field_file_decisions(query):
+    """What the field may know of decisions on files: approvals, on pages it can read."""
+    return (
+        query.join(Attachment, Attachment.id == FileDecision.attachment_id)
+        .join(Page, Page.id == Attachment.page_id)
+        .where(FileDecision.decision == Decision.APPROVED, Page.published_revision_id.is_not(None))
+    )
+
+
+def _file_version_rows(filters: Filters):
+    query = select(
+        literal_column(str(_FILE_VERSION), Integer).label("source"),
+        FileVersion.id.label("id"),
+        FileVersion.created_at.label("at"),
+    )
+    if filters.page is not None:
+        query = query.join(Attachment, Attachment.id == FileVersion.attachment_id).where(
+            Attachment.page_id == filters.page.id
+        )
+    if filters.person is not None:
+        query = query.where(FileVersion.author_id == filters.person.id)
+    return query
+
+
+def _file_decision_rows(filters: Filters, *, approved_only: bool):
+    query = select(
+        literal_column(str(_FILE_DECISION), Integer).label("source"),
+        FileDecision.id.label("id"),
+        FileDecision.created_at.label("at"),
+    )
+    if approved_only:
+        query = _field_file_decisions(query)
+    elif filters.page is not None:
+        query = query.join(Attachment, Attachment.id == FileDecision.attachment_id)
+    if filters.page is not None:
+        query = query.where(Attachment.page_id == filters.page.id)
+    if filters.person is not None:
+        person = filters.person.id
+        # Like a revision's: a decision is also news for whoever uploaded the version it decided on.
+        query = query.join(FileVersion, FileVersion.id == FileDecision.version_id).where(
+            or_(FileDecision.decided_by_id == person, FileVersion.author_id == person)
+        )
+    return query
+
+
+def _file_changes(user: User, rows: list) -> dict[tuple[int, int], Change]:
+    """The file lines the query picked, by (source, id), in two queries at most."""
+    version_ids = [row.id for row in rows if row.source == _FILE_VERSION]
+    decision_ids = [row.id for row in rows if row.source == _FILE_DECISION]
+    # The page's title as this reader sees it, and who uploaded, come with each line.
+    with_page = joinedload(FileVersion.attachment).options(
+        joinedload(Attachment.page).options(joinedload(Page.head), joinedload(Page.published))
+    )
+    staff = can_read_drafts(user)
+    found: dict[tuple[int, int], Change] = {}
+    if version_ids:
+        for version in db.session.execute(
+            select(FileVersion)
+            .options(with_page, joinedload(FileVersion.author))
+            .where(FileVersion.id.in_(version_ids))
+        ).scalars():
+            found[_FILE_VERSION, version.id] = Change(
+                kind=ChangeKind.FILE,
+                at=version.created_at,
+                page=version.attachment.page,
+                revision=None,
+                decision=None,
+                readable=staff,
+                file_version=version,
+            )
+    if decision_ids:
+        for decision in db.session.execute(
+            select(FileDecision)
+            .options(
+                joinedload(FileDecision.decided_by),
+                joinedload(FileDecision.version).options(with_page, joinedload(FileVersion.author)),
+            )
+            .where(FileDecision.id.in_(decision_ids))
+        ).scalars():
+            version = decision.version
+            found[_FILE_DECISION, decision.id] = Change(
+                kind=ChangeKind.REVIEW,
+                at=decision.created_at,
+                page=version.attachment.page,
+                revision=None,
+                decision=decision,
+                readable=staff or version.id == version.attachment.published_version_id,
+                file_version=version,
+            )
+    return found
+
+
 def _changes(user: User, rows: list) -> list[Change]:
     """Load the revisions and decisions the query picked, and keep the query's order."""
+    files = _file_changes(user, rows)
     revision_ids = [row.id for row in rows if row.source == _REVISION]
     decision_ids = [row.id for row in rows if row.source == _DECISION]
     revisions = {
@@ -207,7 +322,9 @@ def _changes(user: User, rows: list) -> list[Change]:
     }
     changes = []
     for row in rows:
-        if row.source == _REVISION:
+        if row.source in (_FILE_VERSION, _FILE_DECISION):
+            changes.append(files[row.source, row.id])
+        elif row.source == _REVISION:
             revision = revisions[row.id]
             changes.append(
                 Change(
@@ -240,10 +357,13 @@ def recent_changes(user: User, filters: Filters, page_no: int = 1, per_page: int
     require(can_follow_published(user), "Sign in to follow recent changes.")
     staff = can_read_drafts(user)
     parts = []
-    if staff and filters.kind != ChangeKind.REVIEW:
+    if staff and (filters.kind is None or filters.kind in _REVISION_KINDS):
         parts.append(_revision_rows(filters))
     if filters.kind in (None, ChangeKind.REVIEW):
         parts.append(_decision_rows(filters, approved_only=not staff))
+        parts.append(_file_decision_rows(filters, approved_only=not staff))
+    if staff and filters.kind in (None, ChangeKind.FILE):
+        parts.append(_file_version_rows(filters))
     if not parts:
         return ChangeLog(changes=[], page_no=page_no, has_older=False)
     stream = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
@@ -263,9 +383,10 @@ def recent_changes(user: User, filters: Filters, page_no: int = 1, per_page: int
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One published revision, with its text already safe to put in XML."""
+    """One published revision or approved file version, with its text already safe to put in XML."""
 
-    approval_id: int
+    # Unique and stable across both kinds: "approval-12", "file-approval-3".
+    tag: str
     at: datetime
     slug: str
     title: str
@@ -273,6 +394,8 @@ class FeedEntry:
     author: str
     summary: str
     note: str
+    # The file's name, for an approved file version (its entry links to the file rather than the page).
+    file_name: str | None = None
 
 
 def published_changes(reader: User, limit: int = FEED_SIZE) -> list[FeedEntry]:
@@ -288,9 +411,9 @@ def published_changes(reader: User, limit: int = FEED_SIZE) -> list[FeedEntry]:
         .order_by(Approval.created_at.desc(), Approval.id.desc())
         .limit(limit)
     ).scalars()
-    return [
+    entries = [
         FeedEntry(
-            approval_id=approval.id,
+            tag=f"approval-{approval.id}",
             at=approval.created_at,
             slug=approval.revision.page.slug,
             title=xml_safe(f"{approval.revision.title} — revision {approval.revision.number} published"),
@@ -301,6 +424,44 @@ def published_changes(reader: User, limit: int = FEED_SIZE) -> list[FeedEntry]:
         )
         for approval in rows
     ]
+    entries += _published_files(limit)
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]
+
+
+def _published_files(limit: int) -> list[FeedEntry]:
+    """Approved file versions on pages the field can read, as feed entries under the page's published title."""
+    decisions = db.session.execute(
+        _field_file_decisions(select(FileDecision))
+        .options(
+            joinedload(FileDecision.decided_by),
+            joinedload(FileDecision.version).options(
+                joinedload(FileVersion.author),
+                joinedload(FileVersion.attachment).joinedload(Attachment.page).joinedload(Page.published),
+            ),
+        )
+        .order_by(FileDecision.created_at.desc(), FileDecision.id.desc())
+        .limit(limit)
+    ).scalars()
+    entries = []
+    for decision in decisions:
+        version = decision.version
+        attachment = version.attachment
+        page = attachment.page
+        entries.append(
+            FeedEntry(
+                tag=f"file-approval-{decision.id}",
+                at=decision.created_at,
+                slug=page.slug,
+                title=xml_safe(f"{attachment.name} on {page.published.title} — version {version.number} approved"),
+                approver=xml_safe(decision.decided_by.name),
+                author=xml_safe(version.author.name),
+                summary=xml_safe(version.note),
+                note=xml_safe(decision.note),
+                file_name=attachment.name,
+            )
+        )
+    return entries
 
 
 def _serializer() -> URLSafeSerializer:

@@ -1,7 +1,9 @@
 """Field feedback: a rep's answer to "would you share this with a client?" on a published page.
 
 Answers are kept per published revision: a rep who answers again about the same version changes their answer,
-and an answer about a newer version is a new one, so marketing sees whether a change helped."""
+and an answer about a newer version is a new one, so marketing sees whether a change helped. An answer can be
+about one of the page's files instead (issue 11): then it is kept per approved version of that file, and may
+point to a slide or page of it ("clients found slide 7 generic")."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
+    Attachment,
     Feedback,
+    FileVersion,
     NotificationKind,
     Page,
     Revision,
@@ -25,7 +29,8 @@ from wiki.models import (
     tactic_pages,
     utcnow,
 )
-from wiki.services import inbox
+from wiki.services import file_mentions, inbox
+from wiki.services.file_mentions import Mention, OnFile
 from wiki.services.permissions import can_give_feedback, can_see_page, is_lead, is_signed_in, is_staff
 from wiki.services.tactics import page_owners
 
@@ -76,6 +81,7 @@ class Quote:
     would_share: bool
     note: str
     created_at: datetime
+    on_file: str = ""  # "customer-presentation.pptx, slide 7" when the answer was about a file
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class PageFeedback:
     answers: list[Feedback]
     would_share: int
     would_not: int
+    # Feedback id → the file (and slide) the answer was about, for those that named one.
+    files: dict[int, OnFile]
 
     @property
     def total(self) -> int:
@@ -109,8 +117,8 @@ class PageFeedback:
 
 @dataclass(frozen=True)
 class OwnAnswer:
-    """A rep's newest answer on a page, and whether it is about the version published now (so a new answer
-    replaces it) or about an older one (so a new answer is added beside it)."""
+    """A rep's newest answer on a page (or on one of its files), and whether it is about the version published
+    now (so a new answer replaces it) or about an older one (so a new answer is added beside it)."""
 
     latest: Feedback | None
     on_current: bool
@@ -134,23 +142,31 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _headline(user: User, page: Page, would_share: bool, note: str, changed: bool) -> str:
-    """“Aisha Khan (EMEA) would not share “Customer presentation”: clients found slide 7 generic”."""
+def _headline(
+    user: User, page: Page, would_share: bool, note: str, changed: bool, on_file: OnFile | None = None
+) -> str:
+    """“Aisha Khan (EMEA) would not share “Customer presentation”: clients found slide 7 generic”, or with a file
+    “… would not share “Customer presentation”, on customer-presentation.pptx, slide 7: …”."""
     who = f"{user.name} ({user.region})" if user.region else user.name
     verdict = "would share" if would_share else "would not share"
     text = f"{who} {'changed their answer: ' if changed else ''}{verdict} “{page.published.title}”"
+    if on_file is not None:
+        text += f", on {on_file}"
     if note:
         # One line in the inbox, however the rep laid the note out.
         text += ": " + " ".join(note.split())
     return _clip(text, MAX_NOTIFICATION)
 
 
-def give_feedback(user: User, page: Page, would_share: bool | None, note: str) -> Feedback:
-    """Record the rep's answer about the page's published version and tell whoever answers for the page.
+def give_feedback(
+    user: User, page: Page, would_share: bool | None, note: str, mention: Mention | None = None
+) -> Feedback:
+    """Record the rep's answer about the page's published version, or with `mention` about the approved version
+    of one of its files (and a slide or page of it), and tell whoever answers for the page.
 
     `would_share` None means the rep didn't pick yes or no (a 400, after the permission checks). Answering again
     about the same version updates that answer (and notifies again only if it changed); about a newer version,
-    it is a new answer and the old one is kept."""
+    it is a new answer and the old one is kept. A file that isn't approved answers 404, like a missing one."""
     require(
         can_give_feedback(user),
         "Feedback comes from field reps. Council members and marketing leads comment on the page instead.",
@@ -166,23 +182,34 @@ def give_feedback(user: User, page: Page, would_share: bool | None, note: str) -
         page = lock_row(session, select(Page).where(Page.id == page.id))
         if page.published_revision_id is None:
             raise NotFound(f"There is no page called “{page.slug}”.")
+        pinned = file_mentions.pin(session, page, mention) if mention is not None else None
+        same = (
+            Feedback.file_version_id == pinned.version.id
+            if pinned is not None
+            else (Feedback.revision_id == page.published_revision_id) & Feedback.file_version_id.is_(None)
+        )
         answer = session.execute(
-            select(Feedback)
-            .where(Feedback.author_id == user.id, Feedback.revision_id == page.published_revision_id)
-            .order_by(Feedback.id.desc())
-            .limit(1)
+            select(Feedback).where(Feedback.author_id == user.id, same).order_by(Feedback.id.desc()).limit(1)
         ).scalar_one_or_none()
-        if answer is not None and answer.would_share == would_share and answer.note == note:
+        unit = pinned.unit if pinned is not None else None
+        if answer is not None and (answer.would_share, answer.note, answer.unit) == (would_share, note, unit):
             return answer
         changed = answer is not None
         if answer is None:
-            answer = Feedback(page_id=page.id, revision_id=page.published_revision_id, author_id=user.id)
+            answer = Feedback(
+                page_id=page.id,
+                revision_id=page.published_revision_id,
+                author_id=user.id,
+                file_version_id=pinned.version.id if pinned is not None else None,
+            )
             session.add(answer)
         answer.would_share = would_share
         answer.note = note
+        answer.unit = unit
         answer.created_at = utcnow()
         session.flush()
-        _notify(session, user, page, _headline(user, page, would_share, note, changed))
+        on_file = pinned.on_file if pinned is not None else None
+        _notify(session, user, page, _headline(user, page, would_share, note, changed, on_file))
     return answer
 
 
@@ -210,20 +237,41 @@ def feedback_for_page(user: User, page: Page) -> PageFeedback:
         query = query.where(Feedback.author_id == user.id)
     answers = list(db.session.execute(query).scalars())
     would_share = sum(1 for answer in answers if answer.would_share)
-    return PageFeedback(answers=answers, would_share=would_share, would_not=len(answers) - would_share)
+    return PageFeedback(
+        answers=answers,
+        would_share=would_share,
+        would_not=len(answers) - would_share,
+        files=file_mentions.on_files(answers),
+    )
 
 
 def own_answer(user: User, page: Page) -> OwnAnswer:
-    """What the rep said last about this page, to show them and let them change it."""
+    """What the rep said last about this page's text, to show them and let them change it."""
     require(can_give_feedback(user), "Only field reps answer “would you share this with a client?”.")
     latest = db.session.execute(
         select(Feedback)
-        .where(Feedback.page_id == page.id, Feedback.author_id == user.id)
+        .where(Feedback.page_id == page.id, Feedback.author_id == user.id, Feedback.file_version_id.is_(None))
         .options(selectinload(Feedback.revision))
         .order_by(Feedback.created_at.desc(), Feedback.id.desc())
         .limit(1)
     ).scalar_one_or_none()
     return OwnAnswer(latest=latest, on_current=latest is not None and latest.revision_id == page.published_revision_id)
+
+
+def own_file_answer(user: User, page: Page, attachment: Attachment) -> OwnAnswer:
+    """What the rep said last about this file, whichever of its versions, to show them beside its preview."""
+    require(can_give_feedback(user), "Only field reps answer “would you share this with a client?”.")
+    versions = select(FileVersion.id).where(FileVersion.attachment_id == attachment.id)
+    latest = db.session.execute(
+        select(Feedback)
+        .where(Feedback.page_id == page.id, Feedback.author_id == user.id, Feedback.file_version_id.in_(versions))
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return OwnAnswer(
+        latest=latest,
+        on_current=latest is not None and latest.file_version_id == attachment.published_version_id,
+    )
 
 
 def _tallies(condition) -> tuple[int, int, list[PageTally]]:
@@ -271,13 +319,16 @@ def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
     caller decides who reads the result (the quotes name reps and carry their words)."""
     condition = (Feedback.created_at >= start) & (Feedback.created_at < end)
     would_share, would_not, pages = _tallies(condition)
-    noted = db.session.execute(
-        select(Feedback)
-        .where(condition, Feedback.note != "")
-        .options(selectinload(Feedback.author), selectinload(Feedback.page), selectinload(Feedback.revision))
-        .order_by(Feedback.would_share, Feedback.created_at.desc(), Feedback.id.desc())
-        .limit(MAX_QUOTES)
-    ).scalars()
+    noted = list(
+        db.session.execute(
+            select(Feedback)
+            .where(condition, Feedback.note != "")
+            .options(selectinload(Feedback.author), selectinload(Feedback.page), selectinload(Feedback.revision))
+            .order_by(Feedback.would_share, Feedback.created_at.desc(), Feedback.id.desc())
+            .limit(MAX_QUOTES)
+        ).scalars()
+    )
+    files = file_mentions.on_files(noted)
     quotes = [
         Quote(
             author=answer.author.name,
@@ -288,6 +339,7 @@ def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
             would_share=answer.would_share,
             note=answer.note,
             created_at=answer.created_at,
+            on_file=str(files[answer.id]) if answer.id in files else "",
         )
         for answer in noted
     ]

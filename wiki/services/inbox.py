@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from wiki.db import write_transaction
 from wiki.extensions import db
@@ -50,6 +51,8 @@ def items(user: User, limit: int = 100) -> list[Notification]:
         db.session.execute(
             select(Notification)
             .where(Notification.user_id == user.id)
+            # Each item links to its page or thread (a file's slide); load them with the list, not one by one.
+            .options(selectinload(Notification.page), selectinload(Notification.thread))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         ).scalars()

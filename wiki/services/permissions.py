@@ -224,3 +224,24 @@ def can_hear_variant_removed(user: User | None, author_id: int) -> bool:
     """A removed version's suggestions link to it from the page's discussion, which is the council's and the
     leads'; they, and its author, are told it was removed. To the rest of the field it never existed."""
     return is_staff(user) or (is_signed_in(user) and user.id == author_id)
+
+
+# Files on pages (issue 11) ------------------------------------------------------------------------
+
+
+def can_upload_files(user: User | None) -> bool:
+    """The council and leads keep a page's files, as they write its text; every upload waits for a lead."""
+    return is_staff(user) and user.is_active
+
+
+def can_approve_files(user: User | None) -> bool:
+    """A file version reaches the field the way a revision does: a lead approves it."""
+    return can_publish(user)
+
+
+def can_read_file_version(user: User | None, page: Page, published_version_id: int | None, version_id: int) -> bool:
+    """Council and leads read every version; the field only the approved one, of a page it can see. To the field
+    a draft version, or a file with none approved, answers like a missing file."""
+    if can_read_drafts(user):
+        return True
+    return can_see_page(user, page) and version_id == published_version_id

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import aliased, selectinload, undefer
 
 from wiki.db import write_transaction
 from wiki.errors import BadInput, Conflict, NotAllowed, require
@@ -70,23 +69,6 @@ class PageStatus:
 
 
 @dataclass(frozen=True)
-class Waiting:
-    """A page in the review queue: its unpublished revisions and who wrote them."""
-
-    page: Page
-    status: PageStatus
-    revisions: list[Revision]
-    since: datetime
-
-    @property
-    def authors(self) -> list[User]:
-        seen: dict[int, User] = {}
-        for revision in self.revisions:
-            seen.setdefault(revision.author_id, revision.author)
-        return list(seen.values())
-
-
-@dataclass(frozen=True)
 class ReviewView:
     """What a lead reads before deciding: the diff published → head, credited per revision."""
 
@@ -100,6 +82,11 @@ class ReviewView:
     # What the field reads of the page's title and kind today, when approving would change it.
     title_from: str | None = None
     kind_from: PageKind | None = None
+
+    @property
+    def text_waiting(self) -> bool:
+        """Whether the text has revisions to decide on; a page can be in review for its files alone."""
+        return bool(self.revisions)
 
 
 # States -------------------------------------------------------------------------------------------
@@ -130,7 +117,10 @@ def _latest_decisions(page_ids: list[int]) -> dict[int, Approval]:
     newest = (
         select(func.max(Approval.id)).where(Approval.page_id.in_(page_ids)).group_by(Approval.page_id).scalar_subquery()
     )
-    rows = db.session.execute(select(Approval).where(Approval.id.in_(newest))).scalars()
+    # Who decided is named wherever a decision is shown (the queue, the badges' notes).
+    rows = db.session.execute(
+        select(Approval).options(selectinload(Approval.decided_by)).where(Approval.id.in_(newest))
+    ).scalars()
     return {approval.page_id: approval for approval in rows}
 
 
@@ -147,38 +137,35 @@ def status(page: Page) -> PageStatus | None:
 
 
 # The queue ----------------------------------------------------------------------------------------
+# What waits, text and files together, is wiki/services/review_queue.py; these are the text's parts of it.
 
 
-def _unpublished_revisions(page: Page) -> list[Revision]:
-    after = page.published.number if page.published is not None else 0
-    return list(
-        db.session.execute(
-            select(Revision).where(Revision.page_id == page.id, Revision.number > after).order_by(Revision.number)
-        ).scalars()
+def text_ahead():
+    """The condition on Page for a draft ahead of what the field reads."""
+    return Page.head_revision_id.is_not(None) & (
+        (Page.published_revision_id.is_(None)) | (Page.published_revision_id != Page.head_revision_id)
     )
 
 
-def queue(user: User) -> list[Waiting]:
-    """Every page whose draft is ahead of what the field reads, the longest-waiting first."""
-    require(can_publish(user), "Only marketing leads review changes.")
-    ahead = list(
-        db.session.execute(
-            select(Page)
-            .options(selectinload(Page.head), selectinload(Page.published))
-            .where(
-                Page.head_revision_id.is_not(None),
-                (Page.published_revision_id.is_(None)) | (Page.published_revision_id != Page.head_revision_id),
-            )
-        ).scalars()
-    )
-    states = statuses(ahead)
-    waiting = []
-    for page in ahead:
-        revisions = _unpublished_revisions(page)
-        if revisions:
-            waiting.append(Waiting(page, states[page.id], revisions, revisions[0].created_at))
-    waiting.sort(key=lambda item: item.since)
-    return waiting
+def unpublished_revisions(pages: list[Page]) -> dict[int, list[Revision]]:
+    """Each page's revisions after its published one, oldest first, with who wrote and accepted them: one
+    query for all the pages, however many are waiting."""
+    ids = [page.id for page in pages if page.published_revision_id != page.head_revision_id]
+    if not ids:
+        return {}
+    published = aliased(Revision)
+    rows = db.session.execute(
+        select(Revision)
+        .join(Page, Page.id == Revision.page_id)
+        .outerjoin(published, published.id == Page.published_revision_id)
+        .options(selectinload(Revision.author), selectinload(Revision.accepted_by))
+        .where(Revision.page_id.in_(ids), Revision.number > func.coalesce(published.number, 0))
+        .order_by(Revision.page_id, Revision.number)
+    ).scalars()
+    found: dict[int, list[Revision]] = {}
+    for revision in rows:
+        found.setdefault(revision.page_id, []).append(revision)
+    return found
 
 
 def review_view(user: User, page: Page) -> ReviewView:
@@ -199,7 +186,9 @@ def review_view(user: User, page: Page) -> ReviewView:
     chunks: list[Attributed] = attribute(base.body if base else "", [(r.number, r.body) for r in newer])
     open_threads = list(
         db.session.execute(
-            select(Thread).where(Thread.page_id == page.id, Thread.state == ThreadState.OPEN).order_by(Thread.start)
+            select(Thread)
+            .where(Thread.page_id == page.id, Thread.attachment_id.is_(None), Thread.state == ThreadState.OPEN)
+            .order_by(Thread.start)
         ).scalars()
     )
     return ReviewView(
@@ -218,7 +207,7 @@ def review_view(user: User, page: Page) -> ReviewView:
 # Decisions ----------------------------------------------------------------------------------------
 
 
-def _check_note(note: str, *, required: bool) -> str:
+def check_note(note: str, *, required: bool) -> str:
     note = (note or "").strip()
     if required and not note:
         raise BadInput("Say what should change; the authors will read your note.")
@@ -266,7 +255,7 @@ def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
     The field reads the newest approved revision, so publishing goes forward only; going back to an
     older text is a restore (a new revision) and then an approval, which keeps history honest."""
     require(can_publish(user), "Only marketing leads can approve and publish.")
-    note = _check_note(note, required=False)
+    note = check_note(note, required=False)
     with write_transaction() as session:
         page, revision = lock_page_and_revision(session, page, number)
         published = page.published
@@ -317,7 +306,7 @@ def _repeats_latest(session, page: Page, revision: Revision, user: User, decisio
 
 def request_changes(user: User, page: Page, number: int, note: str) -> Approval:
     require(can_publish(user), "Only marketing leads can request changes.")
-    note = _check_note(note, required=True)
+    note = check_note(note, required=True)
     with write_transaction() as session:
         page, revision = lock_page_and_revision(session, page, number)
         if page.published is not None and page.published.number >= revision.number:

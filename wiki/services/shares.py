@@ -2,7 +2,8 @@
 
 A rep records one share per client meeting, so several per rep and page are expected. Counts read together
 with the field's feedback: how often a page travels, how many reps send it, and how many of the reps who
-answered "would you share this?" said yes."""
+answered "would you share this?" said yes. A share can name one of the page's files (issue 11): its approved
+version, and the slide or page the rep pointed the client to; it counts as a share of the page."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
+    Attachment,
     Feedback,
+    FileVersion,
     NotificationKind,
     Page,
     Revision,
@@ -27,7 +30,8 @@ from wiki.models import (
     tactic_pages,
     utcnow,
 )
-from wiki.services import inbox
+from wiki.services import file_mentions, inbox
+from wiki.services.file_mentions import Mention, OnFile
 from wiki.services.permissions import can_record_share, can_see_page, can_see_usage, is_lead
 from wiki.services.tactics import page_owners
 
@@ -85,6 +89,14 @@ class ShareLine:
     reps: int
 
 
+@dataclass(frozen=True)
+class PageShares:
+    """The newest shares of a page, and for those that named a file, which file and slide (share id → it)."""
+
+    shares: list[Share]
+    files: dict[int, OnFile]
+
+
 # Writing ------------------------------------------------------------------------------------------
 
 
@@ -119,8 +131,17 @@ def _check_reaction(reaction: str | None) -> str:
     return reaction
 
 
-def record_share(user: User, page: Page, kind: str | None, other: str | None, reaction: str | None) -> Share:
-    """The rep sent the page's published version to a client; whoever answers for the page hears of it."""
+def record_share(
+    user: User,
+    page: Page,
+    kind: str | None,
+    other: str | None,
+    reaction: str | None,
+    mention: Mention | None = None,
+) -> Share:
+    """The rep sent the page's published version to a client, or with `mention` the approved version of one of
+    its files (pointing to a slide or page of it); whoever answers for the page hears of it. A file that isn't
+    approved answers 404, like a missing one."""
     require(
         can_record_share(user),
         "Shares are recorded by the field reps who send pages to clients; the council and leads see the counts.",
@@ -134,6 +155,7 @@ def record_share(user: User, page: Page, kind: str | None, other: str | None, re
         page = lock_row(session, select(Page).where(Page.id == page.id))
         if page.published_revision_id is None:
             raise NotFound(f"There is no page called “{page.slug}”.")
+        pinned = file_mentions.pin(session, page, mention) if mention is not None else None
         share = Share(
             page_id=page.id,
             revision_id=page.published_revision_id,
@@ -141,11 +163,18 @@ def record_share(user: User, page: Page, kind: str | None, other: str | None, re
             client_kind=client_kind,
             reaction=reaction,
             created_at=utcnow(),
+            file_version_id=pinned.version.id if pinned is not None else None,
+            unit=pinned.unit if pinned is not None else None,
         )
         session.add(share)
         session.flush()
         who = f"{user.name} ({user.region})" if user.region else user.name
-        text = f"{who} sent “{page.published.title}” to a client ({client_kind})"
+        if pinned is None:
+            text = f"{who} sent “{page.published.title}” to a client ({client_kind})"
+        else:
+            text = f"{who} sent {pinned.attachment.name} from “{page.published.title}” to a client ({client_kind})"
+            if pinned.unit is not None:
+                text += f", pointing to {pinned.on_file.unit_word} {pinned.unit}"
         if reaction:
             text += ": " + " ".join(reaction.split())
         if len(text) > MAX_NOTIFICATION:
@@ -159,21 +188,36 @@ def record_share(user: User, page: Page, kind: str | None, other: str | None, re
 
 
 def own_shares(user: User, page: Page) -> list[Share]:
-    """The rep's own shares of this page, newest first, to show under the form."""
+    """The rep's own shares of this page's text, newest first, to show under the form (those of its files show
+    under each file's)."""
     require(can_record_share(user), "Only field reps record shares.")
     return list(
         db.session.execute(
             select(Share)
-            .where(Share.page_id == page.id, Share.author_id == user.id)
+            .where(Share.page_id == page.id, Share.author_id == user.id, Share.file_version_id.is_(None))
             .order_by(Share.created_at.desc(), Share.id.desc())
         ).scalars()
     )
 
 
-def page_shares(user: User, page: Page, limit: int = 20) -> list[Share]:
-    """The newest shares of the page, with the rep and the client's reaction, for the council and leads."""
-    require(can_see_usage(user), "Only the council and marketing leads see who sent what to clients.")
+def own_file_shares(user: User, page: Page, attachment: Attachment) -> list[Share]:
+    """The rep's own shares of this file, whichever of its versions, newest first."""
+    require(can_record_share(user), "Only field reps record shares.")
+    versions = select(FileVersion.id).where(FileVersion.attachment_id == attachment.id)
     return list(
+        db.session.execute(
+            select(Share)
+            .where(Share.page_id == page.id, Share.author_id == user.id, Share.file_version_id.in_(versions))
+            .order_by(Share.created_at.desc(), Share.id.desc())
+        ).scalars()
+    )
+
+
+def page_shares(user: User, page: Page, limit: int = 20) -> PageShares:
+    """The newest shares of the page and its files, with the rep and the client's reaction, for the council and
+    leads."""
+    require(can_see_usage(user), "Only the council and marketing leads see who sent what to clients.")
+    rows = list(
         db.session.execute(
             select(Share)
             .where(Share.page_id == page.id)
@@ -182,6 +226,7 @@ def page_shares(user: User, page: Page, limit: int = 20) -> list[Share]:
             .limit(limit)
         ).scalars()
     )
+    return PageShares(shares=rows, files=file_mentions.on_files(rows))
 
 
 def _share_numbers(condition, now: datetime, group=None) -> dict:

@@ -1,7 +1,8 @@
 """The summary email: what the council changed in a period and who did it, composed, edited, frozen, sent.
 
-A lead composes a draft for a period; the app gathers the published changes, the accepted suggestions and
-resolved recommendations (credited by name and region), each tactic's status and the field's feedback.
+A lead composes a draft for a period; the app gathers the published changes, the approved file versions,
+the accepted suggestions and resolved recommendations (credited by name and region), each tactic's status and
+the field's feedback.
 The lead writes an intro, leaves items out, previews the exact email, and sends: the email is then frozen
 (every recipient and the archive read the same text) and handed to the outbox.
 """
@@ -23,8 +24,11 @@ from wiki.extensions import db
 from wiki.mail import UNSUBSCRIBE_MARKER
 from wiki.models import (
     Approval,
+    Attachment,
     CouncilMember,
     Decision,
+    FileDecision,
+    FileVersion,
     Page,
     PageKind,
     Revision,
@@ -39,7 +43,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import content_requests, feedback, outbox, rounds, shares, tactics
+from wiki.services import content_requests, feedback, files, outbox, rounds, shares, tactics
 from wiki.services.permissions import can_publish, is_signed_in
 from wiki.text.diff import Chunk, excerpt, word_diff
 from wiki.text.render import render
@@ -62,6 +66,25 @@ class PageChange:
     authors: list[User]
     approved_by: User
     excerpt: list[Chunk]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A file on a page whose new version the field downloads now: what changed since the version it had."""
+
+    key: str
+    page: Page
+    attachment: Attachment
+    version: FileVersion
+    previous: FileVersion | None
+    # "slides 7 and 12 changed" against the previous approved version; "12 slides" for a new file.
+    headline: str
+    uploaders: list[User]
+    approved_by: User
+
+    @property
+    def page_title(self) -> str:
+        return self.page.published.title
 
 
 @dataclass(frozen=True)
@@ -116,14 +139,16 @@ class Content:
     # Comment rounds open when it is composed or sent, and shares with clients (issue 10, parts 3 and 4).
     rounds: list = field(default_factory=list)
     shares: list = field(default_factory=list)
+    # File versions approved in the period (issue 11).
+    files: list[FileChange] = field(default_factory=list)
 
     def keys(self) -> list[str]:
-        items = [*self.changes, *self.accepted, *self.resolved, *self.built]
+        items = [*self.changes, *self.files, *self.accepted, *self.resolved, *self.built]
         return [item.key for item in items] + [quote_key(quote) for quote in self.quotes]
 
     @property
     def is_empty(self) -> bool:
-        return not (self.changes or self.accepted or self.resolved or self.quotes or self.built)
+        return not (self.changes or self.files or self.accepted or self.resolved or self.quotes or self.built)
 
 
 def quote_key(quote: feedback.Quote) -> str:
@@ -311,6 +336,7 @@ def gather(start: datetime, end: datetime) -> Content:
         ).all()
     )
     content.changes = _published_changes(start, end)
+    content.files = _approved_files(start, end)
     content.accepted = _accepted_suggestions(start, end, seats)
     content.resolved = _resolved_recommendations(start, end, seats)
     content.tactics = _tactic_lines(end)
@@ -388,6 +414,69 @@ def _published_changes(start: datetime, end: datetime) -> list[PageChange]:
             )
         )
     return sorted(changes, key=lambda change: change.revision.title.lower())
+
+
+def _approved_files(start: datetime, end: datetime) -> list[FileChange]:
+    """Per file, the newest version approved in the period against the one the field had before it; only on
+    pages the field can read, since the email goes to the field."""
+    decisions = db.session.execute(
+        select(FileDecision)
+        .join(Attachment, Attachment.id == FileDecision.attachment_id)
+        .join(Page, Page.id == Attachment.page_id)
+        .where(
+            FileDecision.decision == Decision.APPROVED,
+            FileDecision.created_at >= start,
+            FileDecision.created_at < end,
+            Page.published_revision_id.is_not(None),
+        )
+        .options(selectinload(FileDecision.version), selectinload(FileDecision.decided_by))
+        .order_by(FileDecision.created_at, FileDecision.id)
+    ).scalars()
+    newest: dict[int, FileDecision] = {}
+    for decision in decisions:
+        newest[decision.attachment_id] = decision
+    found = []
+    for attachment_id, decision in newest.items():
+        attachment = db.session.get(Attachment, attachment_id)
+        version = decision.version
+        previous = db.session.execute(
+            select(FileVersion)
+            .join(FileDecision, FileDecision.version_id == FileVersion.id)
+            .where(
+                FileDecision.attachment_id == attachment_id,
+                FileDecision.decision == Decision.APPROVED,
+                FileDecision.created_at < start,
+                FileVersion.number < version.number,
+            )
+            .order_by(FileVersion.number.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        covered = db.session.execute(
+            select(FileVersion)
+            .options(selectinload(FileVersion.author))
+            .where(
+                FileVersion.attachment_id == attachment_id,
+                FileVersion.number > (previous.number if previous else 0),
+                FileVersion.number <= version.number,
+            )
+            .order_by(FileVersion.number)
+        ).scalars()
+        uploaders: dict[int, User] = {}
+        for each in covered:
+            uploaders.setdefault(each.author_id, each.author)
+        found.append(
+            FileChange(
+                key=f"file:{attachment_id}",
+                page=attachment.page,
+                attachment=attachment,
+                version=version,
+                previous=previous,
+                headline=files.change_headline(previous, version) if previous else files.units_line(version),
+                uploaders=list(uploaders.values()),
+                approved_by=decision.decided_by,
+            )
+        )
+    return sorted(found, key=lambda change: (change.page_title.lower(), change.attachment.name))
 
 
 def _accepted_suggestions(start: datetime, end: datetime, seats: dict[int, str]) -> list[Credit]:
@@ -491,6 +580,9 @@ def _thanks(content: Content, seats: dict[int, str]) -> list[Contributor]:
     for change in content.changes:
         for author in change.authors:
             counts.setdefault(author.id, [author, 0])[1] += 1
+    for file_change in content.files:
+        for uploader in file_change.uploaders:
+            counts.setdefault(uploader.id, [uploader, 0])[1] += 1
     for credit in [*content.accepted, *content.resolved]:
         counts.setdefault(credit.person.id, [credit.person, 0])[1] += 1
     people = [
@@ -506,6 +598,7 @@ def content_of(summary: Summary) -> Content:
     content = gather(summary.period_start, summary.period_end)
     dropped = set(summary.dropped or [])
     content.changes = [c for c in content.changes if c.key not in dropped]
+    content.files = [c for c in content.files if c.key not in dropped]
     content.accepted = [c for c in content.accepted if c.key not in dropped]
     content.resolved = [c for c in content.resolved if c.key not in dropped]
     content.quotes = [q for q in content.quotes if quote_key(q) not in dropped]

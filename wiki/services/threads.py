@@ -28,6 +28,7 @@ from wiki.models import (
 )
 from wiki.services import inbox, pages
 from wiki.services.anchoring import anchor_of, apply_anchor
+from wiki.services.file_anchoring import carry_to_head, where_it_is
 from wiki.services.pages import append_revision, check_text, name_for_staff
 from wiki.services.permissions import (
     can_change_comment,
@@ -93,7 +94,8 @@ def page_threads(user: User, page: Page) -> PageThreads:
     require(can_discuss(user), "Only the council and marketing leads take part in the discussion.")
     threads = db.session.execute(
         select(Thread)
-        .where(Thread.page_id == page.id)
+        # Threads on a file's slides live with the file (wiki/services/file_threads.py), not in the text's margin.
+        .where(Thread.page_id == page.id, Thread.attachment_id.is_(None))
         .options(
             selectinload(Thread.comments).selectinload(Comment.author),
             selectinload(Thread.author),
@@ -261,6 +263,10 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
         comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow())
         session.add(comment)
         participants = {thread.author_id} | {c.author_id for c in thread.comments}
+        if thread.attachment_id is not None:
+            # Not even a draft file's name reaches the field (issue 11): a participant moved there since isn't told.
+            people = session.scalars(select(User).where(User.id.in_(participants)))
+            participants = {person.id for person in people if can_discuss(person)}
         # A comment round's thread has field reps in it, who may read only the published title (issue 10).
         title = thread.page.published.title if thread.round_id is not None else name_for_staff(thread.page)
         _notify(
@@ -270,7 +276,7 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
             user,
             thread.page,
             thread,
-            f"{user.name} replied in a thread on “{title}”",
+            f"{user.name} replied in a thread on {_place(session, thread, title)}",
         )
         _notify_mentions(session, user, thread.page, thread, body)
     return comment
@@ -336,6 +342,10 @@ def set_resolved(user: User, thread: Thread, resolved: bool) -> Thread:
 
 def _catch_up(session, page: Page, thread: Thread) -> None:
     """A reopened thread missed the re-anchoring done while it was closed; bring it to the head now."""
+    if thread.attachment_id is not None:
+        # On a file's slide (issue 11), anchored_number is a version of the file, not a revision of the page.
+        carry_to_head(session, thread)
+        return
     if thread.anchor_state == AnchorState.PAGE or thread.anchored_number in (None, page.head_number):
         return
     old = revision_text(session, page, thread.anchored_number)
@@ -488,8 +498,15 @@ def _notify_mentions(session, actor: User, page: Page, thread: Thread, text: str
         actor,
         page,
         thread,
-        f"{actor.name} mentioned you on “{name_for_staff(page)}”",
+        f"{actor.name} mentioned you on {_place(session, thread, name_for_staff(page))}",
     )
+
+
+def _place(session, thread: Thread, title: str) -> str:
+    """Where a notice says the thread is: the page, or the slide of the page's file it is on (issue 11)."""
+    if thread.attachment_id is None:
+        return f"“{title}”"
+    return f"{where_it_is(session, thread)} in “{title}”"
 
 
 def mention_candidates(user: User, query: str, limit: int = 8) -> list[User]:

@@ -25,6 +25,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(rounds.bp)
     app.register_blueprint(shares.bp)
+    # Files on pages (issue 11).
+    from wiki.views import file_threads, files
+
+    app.register_blueprint(files.bp)
+    app.register_blueprint(file_threads.bp)
 
 
 def whole_number(raw: str | None) -> int | None:

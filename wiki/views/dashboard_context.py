@@ -12,6 +12,7 @@ from wiki.services import (
     pages,
     request_votes,
     review,
+    review_queue,
     rounds,
     shares,
     summaries,
@@ -40,7 +41,7 @@ def dashboard_context(user: User) -> dict:
         context["feedback"] = feedback.feedback_counts(user, utcnow() - timedelta(days=FEEDBACK_DAYS))
         context["feedback_days"] = FEEDBACK_DAYS
     if is_lead(user):
-        waiting = review.queue(user)
+        waiting = review_queue.queue(user)
         context["waiting"] = waiting
         context["tactic_rows"] = tactics.all_tactics(user)
         context["chart"] = contribution_chart(activity.council_contributions(user, days=90))

@@ -11,8 +11,8 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from wiki.forms import ActionForm
-from wiki.models import AnchorState, Page, Thread, ThreadKind, User
-from wiki.services import feedback, pages, review, tactics, threads
+from wiki.models import AnchorState, Page, PageKind, Thread, ThreadKind, User
+from wiki.services import feedback, files, pages, review, tactics, threads
 from wiki.services.permissions import can_decide_suggestion, can_discuss, can_give_feedback, is_staff
 from wiki.services.rendering import margins, rendered
 from wiki.text.anchor import plain
@@ -86,7 +86,18 @@ def page_view_context(user: User, page: Page, number: int | None) -> dict:
     # The field's voice (issue 10, parts 3 and 4): comment rounds, and shares with clients.
     context.update(round_context(user, page, context))
     context.update(share_context(user, page))
+    context.update(_files_context(user, page, context["revision"].kind))
     return context
+
+
+def _files_context(user: User, page: Page, kind: PageKind) -> dict:
+    """The files this reader may download, under the text (issue 11): always on a collateral, which is mostly its
+    files; on other pages once they have one. None when the page shows no Files section."""
+    rows = files.list_files(user, page)
+    return {
+        "page_files": rows if rows or kind == PageKind.COLLATERAL else None,
+        "file_can": files.capabilities(user),
+    }
 
 
 def _feedback_context(user: User, page: Page) -> dict:

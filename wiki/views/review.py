@@ -1,4 +1,4 @@
-"""The leads' review queue and their decisions on revisions."""
+"""The leads' review queue, a page's review (its text and its files), and their decisions on revisions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from wiki.forms import ActionForm
-from wiki.services import pages, review
+from wiki.services import pages, review, review_queue
 from wiki.views.pages import revision_action
 
 bp = Blueprint("review", __name__)
@@ -15,14 +15,14 @@ bp = Blueprint("review", __name__)
 @bp.get("/review")
 @login_required
 def queue():
-    return render_template("review/queue.html", waiting=review.queue(current_user))
+    return render_template("review/queue.html", waiting=review_queue.queue(current_user))
 
 
 @bp.get("/review/<slug>")
 @login_required
 def page(slug: str):
-    view = review.review_view(current_user, pages.readable_page(current_user, slug))
-    return render_template("review/page.html", view=view, action_form=ActionForm())
+    found = review_queue.page_review(current_user, pages.readable_page(current_user, slug))
+    return render_template("review/page.html", view=found.text, files=found.files, action_form=ActionForm())
 
 
 @bp.post("/p/<slug>/publish")

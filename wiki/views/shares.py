@@ -1,4 +1,5 @@
-"""Shares with clients: the rep's "I sent this to a client" form, and what the page's readers see of it."""
+"""Shares with clients: the rep's "I sent this to a client" form, for a page or one of its files, and what the
+page's readers see of it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from flask_login import current_user, login_required
 
 from wiki.forms import ActionForm
 from wiki.models import Page, User
-from wiki.services import pages, shares
+from wiki.services import files, pages, shares
+from wiki.services.file_mentions import Mention
 from wiki.services.permissions import can_record_share, can_see_usage
+from wiki.views import int_arg
+from wiki.views.file_voice import file_voice_context
 from wiki.web import is_fragment_request
 
 bp = Blueprint("shares", __name__)
@@ -46,3 +50,30 @@ def record(slug: str):
         )
     flash(THANKS, "success")
     return redirect(url_for("pages.view", slug=page.slug, _anchor="client-shares"), code=303)
+
+
+@bp.post("/p/<slug>/files/<name>/shares")
+@login_required
+def record_on_file(slug: str, name: str):
+    page = pages.readable_page(current_user, slug)
+    mention = Mention(name, int_arg("v", source=request.form), int_arg("unit", source=request.form))
+    shares.record_share(
+        current_user,
+        page,
+        request.form.get("client_kind"),
+        request.form.get("other_kind"),
+        request.form.get("reaction"),
+        mention,
+    )
+    if is_fragment_request():
+        attachment = files.get_attachment(current_user, page, name)
+        version = files.get_version(current_user, page, attachment)
+        return render_template(
+            "shares/_form.html",
+            page=page,
+            action_form=ActionForm(),
+            thanks=THANKS,
+            **file_voice_context(current_user, page, attachment, version),
+        )
+    flash(THANKS, "success")
+    return redirect(url_for("files.preview", slug=page.slug, name=name, _anchor="client-shares"), code=303)

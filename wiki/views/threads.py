@@ -12,7 +12,7 @@ from wiki.services import inbox, pages, threads
 from wiki.services.permissions import can_discuss
 from wiki.services.threads import Selection
 from wiki.text.anchor import locate_selection
-from wiki.views import int_arg, whole_number
+from wiki.views import file_threads, int_arg, whole_number
 from wiki.views.page_context import discussion_context, page_view_context
 from wiki.views.rounds import field_margin
 from wiki.web import is_fragment_request
@@ -117,6 +117,9 @@ def suggest(slug: str):
 
 
 def _after_thread_action(thread, message: str):
+    if thread.attachment_id is not None:
+        # A thread on a file's slide lives on the file's preview (issue 11).
+        return file_threads.after_action(thread, message)
     if is_fragment_request():
         # The field changes its own words in a comment round only: its margin is the round's, which quotes the
         # published text, never the head's (a draft's) as the staff fragment does.

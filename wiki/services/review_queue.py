@@ -1,0 +1,167 @@
+"""What waits for a lead, text and files together: the review queue, and a page's review with its files.
+
+The text's rules are wiki/services/review.py and the files' wiki/services/file_review.py, which builds on
+them; this module sits above both, so that neither has to import the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from wiki.errors import require
+from wiki.extensions import db
+from wiki.files import kinds
+from wiki.models import Attachment, FileVersion, Page, Revision, User
+from wiki.services import file_review, files, review
+from wiki.services.file_review import WaitingFile
+from wiki.services.permissions import can_publish
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A page in the review queue: its unpublished revisions, its files with new versions, and who made them."""
+
+    page: Page
+    status: review.PageStatus | None
+    revisions: list[Revision]
+    files: list[WaitingFile]
+    since: datetime
+
+    @property
+    def authors(self) -> list[User]:
+        seen: dict[int, User] = {}
+        for revision in self.revisions:
+            seen.setdefault(revision.author_id, revision.author)
+        for waiting in self.files:
+            for version in waiting.versions:
+                seen.setdefault(version.author_id, version.author)
+        return list(seen.values())
+
+    @property
+    def file_lines(self) -> list[tuple[WaitingFile, str]]:
+        """Each waiting file with the versions a decision would cover, for "deck.pptx: version 3 waiting"."""
+        return [(waiting, versions_waiting(waiting)) for waiting in self.files]
+
+
+@dataclass(frozen=True)
+class FileUnderReview:
+    """A file on the review page: the versions a decision covers and what they change for the field."""
+
+    waiting: WaitingFile
+    published: FileVersion | None
+    # None for a file the field has never had: there is nothing to compare it with.
+    comparison: files.Comparison | None
+
+    @property
+    def attachment(self) -> Attachment:
+        return self.waiting.attachment
+
+    @property
+    def head(self) -> FileVersion:
+        return self.waiting.versions[-1]
+
+    @property
+    def kind(self) -> kinds.FileKind:
+        return files.kind_of(self.head)
+
+    @property
+    def waiting_line(self) -> str:
+        return versions_waiting(self.waiting)
+
+    @property
+    def headline(self) -> str:
+        """ "slides 7 and 12 changed", or "new file, 12 slides" for one the field has never had."""
+        if self.comparison is not None:
+            return self.comparison.headline
+        return new_file_line(self.head)
+
+
+@dataclass(frozen=True)
+class PageReview:
+    text: review.ReviewView
+    files: list[FileUnderReview]
+
+
+def new_file_line(version: FileVersion) -> str:
+    """ "new file, 12 slides" (or just "new file" for a document not made of slides or pages)."""
+    made_of = files.units_line(version)
+    return f"new file, {made_of}" if made_of else "new file"
+
+
+def versions_waiting(waiting: WaitingFile) -> str:
+    """ "version 3 waiting", "versions 2–4 waiting": the file's versions that a decision would cover."""
+    numbers = [version.number for version in waiting.versions]
+    if len(numbers) == 1:
+        return f"version {numbers[0]} waiting"
+    return f"versions {numbers[0]}–{numbers[-1]} waiting"
+
+
+def _file_ahead():
+    return Attachment.head_version_id.is_not(None) & (
+        Attachment.published_version_id.is_(None) | (Attachment.published_version_id != Attachment.head_version_id)
+    )
+
+
+def _load_people(waiting_files: list[WaitingFile]) -> None:
+    """Who uploaded and who decided, in one query, set on each version and decision as a selectinload would:
+    the queue names them on every line."""
+    versions = [version for waiting in waiting_files for version in waiting.versions]
+    decisions = [waiting.latest for waiting in waiting_files if waiting.latest is not None]
+    ids = {version.author_id for version in versions} | {decision.decided_by_id for decision in decisions}
+    if not ids:
+        return
+    people = {person.id: person for person in db.session.execute(select(User).where(User.id.in_(ids))).scalars()}
+    for version in versions:
+        set_committed_value(version, "author", people[version.author_id])
+    for decision in decisions:
+        set_committed_value(decision, "decided_by", people[decision.decided_by_id])
+
+
+def queue(user: User) -> list[Waiting]:
+    """Every page whose text or one of whose files is ahead of what the field reads, the longest-waiting
+    first; the same number of queries however many pages and files wait."""
+    require(can_publish(user), "Only marketing leads review changes.")
+    ahead = list(
+        db.session.execute(
+            select(Page)
+            .options(selectinload(Page.head), selectinload(Page.published))
+            .where(review.text_ahead() | Page.id.in_(select(Attachment.page_id).where(_file_ahead())))
+        ).scalars()
+    )
+    states = review.statuses(ahead)
+    revisions = review.unpublished_revisions(ahead)
+    waiting_files = file_review.waiting_files(user, ahead)
+    _load_people([waiting for found in waiting_files.values() for waiting in found])
+    waiting = []
+    for page in ahead:
+        page_revisions = revisions.get(page.id, [])
+        page_files = waiting_files.get(page.id, [])
+        if not page_revisions and not page_files:
+            continue
+        since = min(
+            [revision.created_at for revision in page_revisions[:1]]
+            + [found.versions[0].created_at for found in page_files]
+        )
+        waiting.append(Waiting(page, states.get(page.id), page_revisions, page_files, since))
+    waiting.sort(key=lambda item: item.since)
+    return waiting
+
+
+def page_review(user: User, page: Page) -> PageReview:
+    """What a lead reads before deciding on a page: the text's changes, and each waiting file's, slide by slide
+    from the version the field has to the newest."""
+    text = review.review_view(user, page)
+    under_review = []
+    for waiting in file_review.waiting_files(user, [page]).get(page.id, []):
+        attachment = waiting.attachment
+        published = attachment.published
+        comparison = None
+        if published is not None:
+            comparison = files.comparison(user, page, attachment, published.number, waiting.versions[-1].number)
+        under_review.append(FileUnderReview(waiting, published, comparison))
+    return PageReview(text, under_review)
