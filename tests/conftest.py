@@ -12,6 +12,7 @@ from tests.factories import PASSWORD, make_user
 from tests.worlds import BLANK, Snapshot, Worlds
 from wiki import create_app
 from wiki.extensions import db
+from wiki.files import extract, sandbox
 from wiki.models import User
 from wiki.services import outbox
 from wiki.services.rendering import cache, margins
@@ -119,6 +120,18 @@ class Browser:
 
     def logout(self):
         return self.post("/logout")
+
+
+@pytest.fixture
+def read_files_in_process(monkeypatch):
+    """The same reader the sandbox runs, without starting a child process for each upload (most of a second):
+    for tests about what the app does with a file's contents. tests/test_files.py and the browser tests go
+    through the sandbox."""
+
+    def run(kind_code: str, data: bytes, limits: sandbox.Limits):
+        return extract.extract(kind_code, data, max_units=limits.max_units, max_images=limits.max_images)
+
+    monkeypatch.setattr(sandbox, "run", run)
 
 
 @pytest.fixture

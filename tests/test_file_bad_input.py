@@ -15,6 +15,8 @@ from tests.files.seed import add_file, approve_file
 from wiki.extensions import db
 from wiki.models import Attachment, Blob, FileVersion
 
+pytestmark = pytest.mark.usefixtures("read_files_in_process")
+
 # Zero, negative, not a number, a digit int() refuses, past 64 bits, a fraction, an exponent.
 BAD_NUMBERS = ("0", "-1", "x", "²", str(10**20), "1.5", "1e3")
 

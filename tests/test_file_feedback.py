@@ -17,6 +17,8 @@ from wiki.models import Feedback, FileVersion, Notification, Share, utcnow
 from wiki.services import feedback, file_review, files, pages, shares, summaries
 from wiki.services.file_mentions import Mention
 
+pytestmark = pytest.mark.usefixtures("read_files_in_process")
+
 SLIDES = [(f"Slide title {n}", f"Body of slide {n}", "") for n in range(1, 11)]
 SLIDES[6] = ("Pricing", "Three tiers, billed yearly", "")
 DECK = "customer-presentation.pptx"

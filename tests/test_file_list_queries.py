@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event
 
 from tests.factories import make_page, make_user, publish
 from tests.files.makers import make_deck, make_pdf, make_png
 from tests.files.seed import add_file, approve_file
 from wiki.extensions import db
+
+pytestmark = pytest.mark.usefixtures("read_files_in_process")
 
 
 def _count_statements(app, person, url: str) -> int:

@@ -13,9 +13,10 @@ from sqlalchemy import event, update
 from tests.factories import make_page, make_user, publish
 from tests.files.makers import make_deck, make_pdf
 from wiki.extensions import db
-from wiki.files import extract, sandbox
 from wiki.models import FileDecision, utcnow
 from wiki.services import files, pages
+
+pytestmark = pytest.mark.usefixtures("read_files_in_process")
 
 SLIDES = [(f"Slide title {n}", f"Body of slide {n}", f"Notes {n}") for n in range(1, 13)]
 DECK = "customer-presentation.pptx"
@@ -26,17 +27,6 @@ def _rewritten(*numbers: int, word: str = "rewritten") -> list[tuple[str, str, s
     return [
         (title, f"{body} {word}" if n in numbers else body, notes) for n, (title, body, notes) in enumerate(SLIDES, 1)
     ]
-
-
-@pytest.fixture(autouse=True)
-def read_files_in_process(monkeypatch):
-    """The same reader the sandbox runs, without starting a child for each upload (about a second each here):
-    these tests are about what the app does with a file's contents, and tests/test_files.py covers the sandbox."""
-
-    def run(kind_code: str, data: bytes, limits: sandbox.Limits):
-        return extract.extract(kind_code, data, max_units=limits.max_units, max_images=limits.max_images)
-
-    monkeypatch.setattr(sandbox, "run", run)
 
 
 @pytest.fixture
@@ -122,6 +112,14 @@ def test_the_review_page_shows_each_waiting_file_slide_by_slide_with_the_text(
     assert f"Approve version 2 of {DECK}" in plain and f'action="/p/customer-deck/files/{DECK}/request-changes"' in html
 
 
+def test_the_review_page_lists_the_open_comments_on_each_waiting_files_slides(app, deck_page, as_council, as_lead):
+    _upload(as_council, make_deck(SLIDES))
+    as_council.post(f"/p/customer-deck/files/{DECK}/threads", {"v": "1", "unit": "7", "body": "Name the bank?"})
+    as_council.post(f"/p/customer-deck/files/{DECK}/threads", {"v": "1", "body": "Too long for a first call."})
+    plain = _plain(_text(as_lead.get("/review/customer-deck")))
+    assert "Open comments on this file (2) Slide 7 · Cora Council The whole file · Cora Council" in plain
+
+
 def test_a_new_file_is_reviewed_as_new_with_its_slide_count(app, deck_page, as_council, as_lead):
     _upload(as_council, make_deck(SLIDES))
     plain = _plain(_text(as_lead.get("/review/customer-deck")))
@@ -199,9 +197,7 @@ def _approved_before_the_period(app) -> None:
         db.session.commit()
 
 
-def test_the_summary_names_the_approved_deck_its_slide_changes_and_who_made_them(
-    app, deck_page, as_council, as_lead
-):
+def test_the_summary_names_the_approved_deck_its_slide_changes_and_who_made_them(app, deck_page, as_council, as_lead):
     _upload(as_council, make_deck(SLIDES))
     _decide(as_lead, "approve", 1)
     _approved_before_the_period(app)

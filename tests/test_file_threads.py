@@ -15,6 +15,8 @@ from wiki.models import AnchorState, Notification, NotificationKind, Thread, Thr
 from wiki.services import accounts, pages
 from wiki.services.pages import EditSubmission
 
+pytestmark = pytest.mark.usefixtures("read_files_in_process")
+
 SLIDES = [(f"Slide title {n}", f"Body of slide {n}", f"Notes {n}") for n in range(1, 11)]
 PRICING = ("Pricing for regional banks", "Three tiers priced per branch, billed yearly, with a pilot", "")
 SIMILAR = ("Pricing for credit unions", "Three tiers priced per member, billed yearly, with a pilot", "")

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from wiki.errors import require
 from wiki.extensions import db
 from wiki.files import kinds
-from wiki.models import Attachment, FileVersion, Page, Revision, User
+from wiki.models import Attachment, FileVersion, Page, Revision, Thread, ThreadState, User
 from wiki.services import file_review, files, review
 from wiki.services.file_review import WaitingFile
 from wiki.services.permissions import can_publish
@@ -56,6 +56,8 @@ class FileUnderReview:
     published: FileVersion | None
     # None for a file the field has never had: there is nothing to compare it with.
     comparison: files.Comparison | None
+    # The council's open threads on the file's slides and pages, which a lead reads before approving.
+    open_threads: list[Thread]
 
     @property
     def attachment(self) -> Attachment:
@@ -157,11 +159,27 @@ def page_review(user: User, page: Page) -> PageReview:
     from the version the field has to the newest."""
     text = review.review_view(user, page)
     under_review = []
-    for waiting in file_review.waiting_files(user, [page]).get(page.id, []):
+    waiting_files = file_review.waiting_files(user, [page]).get(page.id, [])
+    threads = _open_file_threads([waiting.attachment.id for waiting in waiting_files])
+    for waiting in waiting_files:
         attachment = waiting.attachment
         published = attachment.published
         comparison = None
         if published is not None:
             comparison = files.comparison(user, page, attachment, published.number, waiting.versions[-1].number)
-        under_review.append(FileUnderReview(waiting, published, comparison))
+        under_review.append(FileUnderReview(waiting, published, comparison, threads.get(waiting.attachment.id, [])))
     return PageReview(text, under_review)
+
+
+def _open_file_threads(attachment_ids: list[int]) -> dict[int, list[Thread]]:
+    if not attachment_ids:
+        return {}
+    found: dict[int, list[Thread]] = {}
+    for thread in db.session.execute(
+        select(Thread)
+        .options(selectinload(Thread.author))
+        .where(Thread.attachment_id.in_(attachment_ids), Thread.state == ThreadState.OPEN)
+        .order_by(Thread.unit.is_(None), Thread.unit, Thread.id)
+    ).scalars():
+        found.setdefault(thread.attachment_id, []).append(thread)
+    return found
