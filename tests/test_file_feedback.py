@@ -4,14 +4,14 @@ a page's files and a slide of it, and the council and leads read "on customer-pr
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.factories import make_feedback, make_page, make_share, make_user, publish
 from tests.files.makers import make_deck, make_docx
+from tests.queries import counted_queries
 from wiki.extensions import db
 from wiki.models import Feedback, FileVersion, Notification, Share, utcnow
 from wiki.services import feedback, file_review, files, pages, shares, summaries
@@ -230,22 +230,6 @@ def test_the_summary_quotes_the_slide_the_rep_named(app, people, deck):
             "Customer deck (would not share)"
         ) in sent.text_body
         assert "on customer-presentation.pptx, slide 7 of Customer deck" in _text(sent.html_body)
-
-
-@contextmanager
-def counted_queries(app):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_page_reads_its_answers_and_shares_with_their_files_in_a_fixed_number_of_queries(

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import make_page, make_user, publish
 from tests.files.makers import make_deck, make_pdf, make_png
 from tests.files.seed import add_file, approve_file
-from wiki.extensions import db
+from tests.queries import counted_queries
 
 pytestmark = pytest.mark.usefixtures("read_files_in_process")
 
 
 def _count_statements(app, person, url: str) -> int:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counted_queries(app) as statements:
         response = person.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(statements)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from tests.factories import make_page, make_user, publish
 from tests.files.makers import make_deck, make_pdf
+from tests.queries import counted_queries
 from wiki.extensions import db
 from wiki.models import FileDecision, utcnow
 from wiki.services import files, pages
@@ -55,22 +55,6 @@ def _text(response) -> str:
 
 def _plain(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", html).split())
-
-
-@contextmanager
-def counted_queries(app):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 # The review queue and the review page ---------------------------------------------------------------

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from tests.factories import make_feedback, make_member, make_page, make_share, make_tactic, make_user, publish
+from tests.queries import counted_queries
 from wiki.extensions import db
 from wiki.models import Notification, NotificationKind, Share, Tactic, utcnow
 from wiki.services import pages, shares, summaries
@@ -162,22 +162,6 @@ def test_council_and_leads_see_the_numbers_and_the_reactions_under_the_page_and_
         assert "client: credit union" in page and "Booked a readiness check." in page
         home = reader.get("/").get_data(as_text=True)
         assert "Sent to clients" in home and "DORA email" in home[home.index("Sent to clients") :], role
-
-
-@contextmanager
-def counted_queries(app):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_dashboard_card_reads_its_numbers_in_a_fixed_number_of_queries(app, people, email):

@@ -150,9 +150,7 @@ def changes(slug: str, name: str):
 @login_required
 def restore(slug: str, name: str):
     page, attachment = _file(slug, name)
-    number = int_arg("v", source=request.form)
-    if number is None:
-        raise BadInput("Say which version to restore.")
+    number = _form_version("to restore")
     version = files.restore(current_user, page, attachment, number, request.form.get("note", ""))
     return _to_preview(
         page, attachment, f"Version {number} is back as version {version.number}; it waits for a lead's approval."
@@ -163,9 +161,7 @@ def restore(slug: str, name: str):
 @login_required
 def approve(slug: str, name: str):
     page, attachment = _file(slug, name)
-    number = int_arg("v", source=request.form)
-    if number is None:
-        raise BadInput("Say which version to approve.")
+    number = _form_version("to approve")
     file_review.approve(current_user, page, attachment, number, request.form.get("note", ""))
     return _back(page, attachment, f"Approved version {number} of “{attachment.name}”: the field can download it now.")
 
@@ -174,11 +170,16 @@ def approve(slug: str, name: str):
 @login_required
 def request_changes(slug: str, name: str):
     page, attachment = _file(slug, name)
-    number = int_arg("v", source=request.form)
-    if number is None:
-        raise BadInput("Say which version needs changes.")
+    number = _form_version("needs changes")
     file_review.request_changes(current_user, page, attachment, number, request.form.get("note", ""))
     return _back(page, attachment, f"Sent version {number} of “{attachment.name}” back with your note.")
+
+
+def _form_version(what: str) -> int:
+    number = int_arg("v", source=request.form)
+    if number is None:
+        raise BadInput(f"Say which version {what}.")
+    return number
 
 
 def _back(page, attachment, message: str):

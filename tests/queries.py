@@ -1,0 +1,26 @@
+"""Counting the SQL statements a request runs: the query-count tests compare a page with few rows and many."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from wiki.extensions import db
+
+
+@contextmanager
+def counted_queries(app):
+    """The statements run inside the block, in order (a list that fills as they run)."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
