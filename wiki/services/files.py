@@ -180,18 +180,6 @@ def image(version: FileVersion, position: int) -> tuple[str, bytes]:
     return row.sha256, row.data
 
 
-def thumbnails(rows: list[FileRow]) -> set[int]:
-    """Which of the listed versions have a first-page picture, in one query."""
-    ids = [row.version.id for row in rows if row.version.image_count]
-    if not ids:
-        return set()
-    return set(
-        db.session.execute(
-            select(FileImage.version_id).where(FileImage.version_id.in_(ids), FileImage.position == 1)
-        ).scalars()
-    )
-
-
 def comparison(user: User, page: Page, attachment: Attachment, old_number: int, new_number: int) -> Comparison:
     require(can_read_drafts(user), "Only the council and marketing leads compare versions of a file.")
     old = get_version(user, page, attachment, old_number)

@@ -44,7 +44,6 @@ def index(slug: str):
         "files/index.html",
         page=page,
         rows=rows,
-        with_thumbnail=files.thumbnails(rows),
         can=files.capabilities(current_user),
         action_form=ActionForm(),
         max_upload=human_size(files.max_upload_bytes()),
