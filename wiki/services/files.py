@@ -37,6 +37,14 @@ MAX_NOTE = 300
 MAX_NAME_STEM = 100
 
 
+class SameFile(BadInput):
+    """The upload is the file's newest version byte for byte (often a second click on *Upload*): nothing to add."""
+
+    def __init__(self, message: str, name: str):
+        super().__init__(message, field="file")
+        self.name = name
+
+
 @dataclass(frozen=True)
 class FileCapabilities:
     """What this reader may do with a page's files: the one answer the templates ask."""
@@ -334,9 +342,8 @@ def _add_version(
                 field="file",
             )
         if previous is not None and previous.blob_sha256 == sha:
-            raise BadInput(
-                f"This is the same file as version {previous.number} of “{name}”, so no new version was made.",
-                field="file",
+            raise SameFile(
+                f"This is the same file as version {previous.number} of “{name}”, so no new version was made.", name
             )
         version = FileVersion(
             attachment_id=attachment.id,

@@ -30,6 +30,13 @@ def _uploaded() -> tuple[str, bytes]:
     return upload.filename, upload.read()
 
 
+def _already_there(page, same: files.SameFile):
+    """A second click on *Upload*, or the same file chosen again: say so on the file's page, not as an error,
+    since what the user wanted is there."""
+    flash(same.message, "info")
+    return redirect(url_for("files.preview", slug=page.slug, name=same.name), code=303)
+
+
 def _to_preview(page, attachment, message: str):
     flash(message, "success")
     return redirect(url_for("files.preview", slug=page.slug, name=attachment.name), code=303)
@@ -56,7 +63,10 @@ def index(slug: str):
 def upload(slug: str):
     page = pages.readable_page(current_user, slug)
     filename, data = _uploaded()
-    version = files.upload(current_user, page, filename, data, request.form.get("note", ""))
+    try:
+        version = files.upload(current_user, page, filename, data, request.form.get("note", ""))
+    except files.SameFile as same:
+        return _already_there(page, same)
     attachment = version.attachment
     if version.number == 1:
         message = f"Added “{attachment.name}”. A marketing lead approves it before the field can download it."
@@ -71,7 +81,10 @@ def upload(slug: str):
 def upload_version(slug: str, name: str):
     page, attachment = _file(slug, name)
     filename, data = _uploaded()
-    version = files.upload(current_user, page, filename, data, request.form.get("note", ""), to=attachment.name)
+    try:
+        version = files.upload(current_user, page, filename, data, request.form.get("note", ""), to=attachment.name)
+    except files.SameFile as same:
+        return _already_there(page, same)
     return _to_preview(
         page, attachment, f"Uploaded version {version.number} of “{attachment.name}”; it waits for a lead's approval."
     )
