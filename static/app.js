@@ -363,4 +363,17 @@
     addBlockButtons();
     paint();
   });
+
+  // ---- A file over the upload limit is refused before it is sent ---------------------------------
+  // The server refuses it too (413), but only after the whole file has travelled, which on a slow
+  // connection is minutes for nothing.
+  document.addEventListener("change", (event) => {
+    const input = event.target.closest?.("input[type=file][data-max-bytes]");
+    if (!input) return;
+    const file = input.files[0];
+    const tooLarge = file && file.size > Number(input.dataset.maxBytes);
+    const size = file ? `${(file.size / 1048576).toFixed(1)} MB` : "";
+    input.setCustomValidity(tooLarge ? `“${file.name}” is ${size}; files can be at most ${input.dataset.maxLabel}.` : "");
+    if (tooLarge) input.reportValidity();
+  });
 })();

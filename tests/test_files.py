@@ -192,6 +192,16 @@ def test_a_renamed_html_file_is_refused(app, deck_page, as_council):
     assert _versions(app) == []
 
 
+def test_a_refused_upload_is_answered_on_its_form_with_the_note_kept(app, deck_page, as_council):
+    response = _upload(as_council, b"just some text", "one-pager.pdf", note="For the Lyon meeting")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<p id="upload-error" class="field-error" role="alert">' in html
+    assert 'aria-describedby="upload-error upload-hint"' in html and 'aria-invalid="true"' in html
+    assert 'name="note" maxlength="300" value="For the Lyon meeting"' in html
+    assert 'data-max-bytes="52428800" data-max-label="50.0 MB"' in html
+
+
 def test_a_new_version_of_a_deck_must_be_a_deck(app, deck_page, as_council):
     _upload(as_council, make_deck(SLIDES), "customer-presentation.pptx")
     response = _upload(
@@ -220,7 +230,8 @@ def test_a_file_over_the_limit_answers_413_naming_it(app, deck_page, as_council)
     # Larger still, and the request itself is refused before any of it is read as a form.
     response = _upload(as_council, b"%PDF-1.4\n" + b"0" * 600_000, "bigger.pdf")
     assert response.status_code == 413
-    assert "files can be at most 195 KB" in response.get_data(as_text=True)
+    assert "That file is too large" in response.get_data(as_text=True)
+    assert "Files can be at most 195 KB; choose a smaller one." in response.get_data(as_text=True)
     assert _versions(app) == []
 
 

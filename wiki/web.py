@@ -237,8 +237,9 @@ def _http_error(error: HTTPException):
     }
     message = messages.get(error.code or 500, error.description or "")
     if error.code == 413 and request.max_content_length != current_app.config["MAX_CONTENT_LENGTH"]:
-        message = f"That file is too large: files can be at most {human_size(current_app.config['MAX_UPLOAD_BYTES'])}."
-    elif error.code == 413:
+        limit = human_size(current_app.config["MAX_UPLOAD_BYTES"])
+        return _error_page(413, "That file is too large", f"Files can be at most {limit}; choose a smaller one.")
+    if error.code == 413:
         message = (
             f"That request is larger than the {current_app.config['MAX_CONTENT_LENGTH'] // 1024} KB the wiki "
             f"accepts; a page can be at most {current_app.config['MAX_PAGE_BYTES'] // 1024} KB."

@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from wiki.errors import BadInput
+from wiki.errors import BadInput, WikiError
 from wiki.forms import ActionForm
 from wiki.services import file_review, file_threads, files, pages
 from wiki.text.sizes import human_size
@@ -45,16 +45,29 @@ def _to_preview(page, attachment, message: str):
 @bp.get("/p/<slug>/files")
 @login_required
 def index(slug: str):
-    page = pages.readable_page(current_user, slug)
-    rows = files.list_files(current_user, page)
+    return _index(pages.readable_page(current_user, slug))
+
+
+def _index(page, **upload):
     return render_template(
         "files/index.html",
         page=page,
-        rows=rows,
+        rows=files.list_files(current_user, page),
         can=files.capabilities(current_user),
         action_form=ActionForm(),
         max_upload=human_size(files.max_upload_bytes()),
+        max_upload_bytes=files.max_upload_bytes(),
+        **upload,
     )
+
+
+def _refused_upload(error: WikiError, show_form):
+    """A file that can't be kept is answered on the form it came from, with the note the user typed, not on an
+    error page: choosing another file is the next step."""
+    if error.field not in ("file", "note"):
+        raise error
+    html = show_form(upload_error=error.message, upload_note=request.form.get("note", ""))
+    return html, error.status
 
 
 @bp.post("/p/<slug>/files")
@@ -62,11 +75,13 @@ def index(slug: str):
 @accepts_upload
 def upload(slug: str):
     page = pages.readable_page(current_user, slug)
-    filename, data = _uploaded()
     try:
+        filename, data = _uploaded()
         version = files.upload(current_user, page, filename, data, request.form.get("note", ""))
     except files.SameFile as same:
         return _already_there(page, same)
+    except WikiError as error:
+        return _refused_upload(error, lambda **upload: _index(page, **upload))
     attachment = version.attachment
     if version.number == 1:
         message = f"Added “{attachment.name}”. A marketing lead approves it before the field can download it."
@@ -80,11 +95,13 @@ def upload(slug: str):
 @accepts_upload
 def upload_version(slug: str, name: str):
     page, attachment = _file(slug, name)
-    filename, data = _uploaded()
     try:
+        filename, data = _uploaded()
         version = files.upload(current_user, page, filename, data, request.form.get("note", ""), to=attachment.name)
     except files.SameFile as same:
         return _already_there(page, same)
+    except WikiError as error:
+        return _refused_upload(error, lambda **upload: _preview(page, attachment, None, **upload))
     return _to_preview(
         page, attachment, f"Uploaded version {version.number} of “{attachment.name}”; it waits for a lead's approval."
     )
@@ -128,7 +145,11 @@ def picture(slug: str, name: str, position: int):
 @login_required
 def preview(slug: str, name: str):
     page, attachment = _file(slug, name)
-    version = files.get_version(current_user, page, attachment, int_arg("v"))
+    return _preview(page, attachment, int_arg("v"))
+
+
+def _preview(page, attachment, number: int | None, **upload):
+    version = files.get_version(current_user, page, attachment, number)
     can = files.capabilities(current_user)
     return render_template(
         "files/preview.html",
@@ -144,7 +165,9 @@ def preview(slug: str, name: str):
         can=can,
         action_form=ActionForm(),
         max_upload=human_size(files.max_upload_bytes()),
+        max_upload_bytes=files.max_upload_bytes(),
         **file_voice_context(current_user, page, attachment, version),
+        **upload,
     )
 
 
