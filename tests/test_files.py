@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import make_page, publish
+from tests.factories import make_page, make_user, publish
 from tests.files.makers import make_deck, make_docx, make_pdf, make_png, zip_bomb_pptx
 from wiki.extensions import db
 from wiki.models import Attachment, Blob, FileVersion, Notification
@@ -160,6 +160,38 @@ def test_restoring_an_old_version_makes_a_new_one_with_its_bytes(app, deck_page,
     assert "Slide title 10" in html and "restored v1" in html
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(Blob)).scalar_one() == 2
+
+
+def test_the_uploader_deletes_a_file_the_field_never_had_with_its_versions(app, deck_page, as_council):
+    _upload(as_council, make_deck(SLIDES), "duplicate-deck.pptx")
+    _upload(as_council, make_deck(SLIDES[:4]), "duplicate-deck.pptx")
+    preview = as_council.get("/p/customer-deck/files/duplicate-deck.pptx/preview").get_data(as_text=True)
+    assert "Deleting it removes all\n      2 versions" in preview
+    response = as_council.post("/p/customer-deck/files/duplicate-deck.pptx/delete")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/p/customer-deck/files")
+    assert "Deleted “duplicate-deck.pptx” and its versions." in as_council.get("/p/customer-deck/files").get_data(
+        as_text=True
+    )
+    assert _versions(app) == []
+    assert as_council.get("/p/customer-deck/files/duplicate-deck.pptx").status_code == 404
+
+
+def test_a_file_the_field_has_had_cant_be_deleted_and_others_cant_delete_a_draft(
+    app, people, deck_page, as_council, as_lead, as_field, browser
+):
+    _upload(as_council, make_deck(SLIDES), "customer-presentation.pptx")
+    with app.app_context():
+        olga = make_user(role="council", name="Olga Other", email="olga@example.com")
+    other = browser(olga)
+    assert other.post("/p/customer-deck/files/customer-presentation.pptx/delete").status_code == 403
+    assert as_field.post("/p/customer-deck/files/customer-presentation.pptx/delete").status_code == 404
+    _approve(as_lead, 1)
+    for person in (as_council, as_lead, as_field):
+        assert person.post("/p/customer-deck/files/customer-presentation.pptx/delete").status_code == 403
+    assert "Delete this file" not in as_lead.get("/p/customer-deck/files/customer-presentation.pptx/preview").get_data(
+        as_text=True
+    )
+    assert len(_versions(app)) == 1
 
 
 def test_the_same_bytes_under_two_names_are_stored_once(app, deck_page, as_council):

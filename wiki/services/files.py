@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -22,10 +23,11 @@ from wiki.extensions import db
 from wiki.files import kinds, sandbox
 from wiki.files.changes import Section, UnitChange, compare, describe, headline, sections
 from wiki.files.extract import Extraction, Unit
-from wiki.models import Attachment, Blob, FileImage, FileVersion, Page, User, utcnow
+from wiki.models import Attachment, Blob, Decision, FileDecision, FileImage, FileVersion, Page, User, utcnow
 from wiki.services.file_anchoring import follow_new_version
 from wiki.services.permissions import (
     can_approve_files,
+    can_delete_file,
     can_read_drafts,
     can_read_file_version,
     can_upload_files,
@@ -273,6 +275,41 @@ def upload(user: User, page: Page, filename: str, data: bytes, note: str = "", *
             )
     extraction = sandbox.run(kind.code, data, _limits())
     return _add_version(user, page, name, kind, data, extraction, note)
+
+
+def _ever_approved(attachment: Attachment) -> bool:
+    return attachment.published_version_id is not None or (
+        db.session.execute(
+            select(FileDecision.id)
+            .where(FileDecision.attachment_id == attachment.id, FileDecision.decision == Decision.APPROVED)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def can_delete(user: User, attachment: Attachment) -> bool:
+    return can_delete_file(user, attachment.created_by_id, _ever_approved(attachment))
+
+
+def delete(user: User, page: Page, attachment: Attachment) -> str:
+    """Remove the file with all its versions, decisions and comments. The bytes stay while anything else (another
+    file, a restore) names them. Returns the name, for the message."""
+    require(
+        can_delete(user, attachment),
+        "A file can be deleted by its uploader or a lead until a version of it is approved; after that it stays, "
+        "because the field has had it.",
+    )
+    name = attachment.name
+    with write_transaction() as session:
+        lock_row(session, select(Page).where(Page.id == page.id))
+        session.execute(
+            update(Attachment)
+            .where(Attachment.id == attachment.id)
+            .values(head_version_id=None, published_version_id=None)
+        )
+        session.execute(delete_rows(Attachment).where(Attachment.id == attachment.id))
+    return name
 
 
 def restore(user: User, page: Page, attachment: Attachment, number: int, note: str = "") -> FileVersion:

@@ -245,3 +245,11 @@ def can_read_file_version(user: User | None, page: Page, published_version_id: i
     if can_read_drafts(user):
         return True
     return can_see_page(user, page) and version_id == published_version_id
+
+
+def can_delete_file(user: User | None, created_by_id: int, ever_approved: bool) -> bool:
+    """A file the field never had can go (a duplicate, a wrong upload): at its uploader's word or a lead's. Once
+    a version was approved, reps have sent it and answered about it, so it stays, with its history."""
+    if ever_approved or not can_upload_files(user):
+        return False
+    return is_lead(user) or user.id == created_by_id

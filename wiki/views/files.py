@@ -166,6 +166,7 @@ def _preview(page, attachment, number: int | None, **upload):
         action_form=ActionForm(),
         max_upload=human_size(files.max_upload_bytes()),
         max_upload_bytes=files.max_upload_bytes(),
+        can_delete=files.can_delete(current_user, attachment),
         **file_voice_context(current_user, page, attachment, version),
         **upload,
     )
@@ -190,6 +191,15 @@ def restore(slug: str, name: str):
     return _to_preview(
         page, attachment, f"Version {number} is back as version {version.number}; it waits for a lead's approval."
     )
+
+
+@bp.post("/p/<slug>/files/<name>/delete")
+@login_required
+def delete(slug: str, name: str):
+    page, attachment = _file(slug, name)
+    removed = files.delete(current_user, page, attachment)
+    flash(f"Deleted “{removed}” and its versions.", "success")
+    return redirect(url_for("files.index", slug=page.slug), code=303)
 
 
 @bp.post("/p/<slug>/files/<name>/approve")
