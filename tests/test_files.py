@@ -135,6 +135,19 @@ def test_approving_tells_the_uploader_and_only_goes_forward(app, people, deck_pa
         assert "approved version 2 of “customer-presentation.pptx” on “Customer deck”" in notice.text
 
 
+def test_the_files_list_tells_staff_what_the_field_has_and_what_was_sent_back(app, deck_page, as_council, as_lead):
+    _upload(as_council, make_deck(SLIDES), "customer-presentation.pptx")
+    _approve(as_lead, 1)
+    _upload(as_council, make_deck(SLIDES[:5]), "customer-presentation.pptx")
+    listing = as_council.get("/p/customer-deck/files").get_data(as_text=True)
+    assert "waiting for approval" in listing and "The field downloads version 1." in listing
+    as_lead.post(
+        "/p/customer-deck/files/customer-presentation.pptx/request-changes", {"v": "2", "note": "Keep the pricing"}
+    )
+    listing = as_council.get("/p/customer-deck/files").get_data(as_text=True)
+    assert "changes requested" in listing and "waiting for approval" not in listing
+
+
 def test_council_cannot_approve_a_file(app, deck_page, as_council):
     _upload(as_council, make_deck(SLIDES), "customer-presentation.pptx")
     assert _approve(as_council, 1).status_code == 403

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from flask import current_app
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -62,6 +62,10 @@ class FileRow:
 
     attachment: Attachment
     version: FileVersion
+    # For council and leads, whose row shows the newest version: the number the field downloads (None if no
+    # version is approved yet), and whether a lead sent the newest version back.
+    published_number: int | None = None
+    changes_requested: bool = False
 
     @property
     def kind(self) -> kinds.FileKind:
@@ -131,7 +135,45 @@ def list_files(user: User, page: Page) -> list[FileRow]:
         # Each row names its version's author: one join, not a query per file.
         .options(joinedload(FileVersion.author))
     ).all()
-    return [FileRow(attachment, version) for attachment, version in rows]
+    if not can_read_drafts(user):
+        return [FileRow(attachment, version) for attachment, version in rows]
+    return _with_review_state(rows)
+
+
+def _with_review_state(rows) -> list[FileRow]:
+    """What the field has of each waiting file and whether it was sent back, in one query for the whole list."""
+    waiting = [attachment for attachment, _ in rows if attachment.published_version_id != attachment.head_version_id]
+    published, latest = {}, {}
+    if waiting:
+        published = dict(
+            db.session.execute(
+                select(FileVersion.attachment_id, FileVersion.number).where(
+                    FileVersion.id.in_([a.published_version_id for a in waiting if a.published_version_id])
+                )
+            ).all()
+        )
+        newest = (
+            select(func.max(FileDecision.id))
+            .where(FileDecision.attachment_id.in_([a.id for a in waiting]))
+            .group_by(FileDecision.attachment_id)
+        )
+        latest = {
+            attachment_id: (version_id, decision)
+            for attachment_id, version_id, decision in db.session.execute(
+                select(FileDecision.attachment_id, FileDecision.version_id, FileDecision.decision).where(
+                    FileDecision.id.in_(newest)
+                )
+            ).all()
+        }
+    return [
+        FileRow(
+            attachment,
+            version,
+            published.get(attachment.id),
+            latest.get(attachment.id) == (attachment.head_version_id, Decision.CHANGES_REQUESTED),
+        )
+        for attachment, version in rows
+    ]
 
 
 def _no_such_file(name: str) -> NotFound:
