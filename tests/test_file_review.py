@@ -237,7 +237,7 @@ def test_the_summary_leaves_out_files_sent_back_waiting_or_on_a_page_the_field_c
 def test_council_finds_words_inside_a_draft_deck_linked_to_their_slide(app, deck_page, as_council):
     _upload(as_council, make_deck(_rewritten(7, word="zebracorn")))
     html = _text(as_council.get("/search?q=ZEBRACORN"))
-    assert "1 file found" in html
+    assert "1 file found" in html and "No pages found" not in html
     assert f'href="/p/customer-deck/files/{DECK}/preview?v=1#slide-7"' in html
     assert "Slide 7 · Slide title 7" in html and "Body of slide 7 <mark>zebracorn</mark>" in html
     # Speaker notes are searched too.
