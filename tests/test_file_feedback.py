@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_feedback, make_page, make_share, make_user, publish
+from tests.factories import make_feedback, make_member, make_page, make_share, make_tactic, make_user, publish
 from tests.files.makers import make_deck, make_docx
 from tests.queries import counted_queries
 from wiki.extensions import db
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("read_files_in_process")
 SLIDES = [(f"Slide title {n}", f"Body of slide {n}", "") for n in range(1, 11)]
 SLIDES[6] = ("Pricing", "Three tiers, billed yearly", "")
 DECK = "customer-presentation.pptx"
+TESTER_DECK = "fs-customer-deck.pptx"
 FILE_URL = f"/p/customer-deck/files/{DECK}"
 FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -125,6 +126,8 @@ def test_a_rep_records_sending_the_deck_pointing_to_slide_7_and_the_council_read
     assert _rows(app, Share) == [(deck["rep"].id, _version_id(app, 1), 7)]
     preview = _text(rep.get(f"{FILE_URL}/preview").get_data(as_text=True))
     assert "You recorded 1 share of this file" in preview and "(bank, slide 7)" in preview
+    assert f"Recorded — thanks. Marketing sees that {DECK} reached a client." in preview
+    assert "which pages reach clients" not in preview
     # The page's own form counts the page's shares, not its files'.
     assert "You recorded" not in rep.get("/p/customer-deck").get_data(as_text=True)
 
@@ -147,6 +150,7 @@ def test_a_fragment_post_answers_with_the_files_form(app, deck, browser):
     assert "Thanks — marketing" in html and f'hx-post="{FILE_URL}/feedback"' in html
     shared = rep.post(f"{FILE_URL}/shares", {"client_kind": "insurer", "v": "1"}, headers=FRAGMENT)
     assert "You recorded 1 share of this file" in shared.get_data(as_text=True)
+    assert f"Recorded — thanks. Marketing sees that {DECK} reached a client." in shared.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("form", ["feedback", "shares"])
@@ -260,3 +264,120 @@ def test_the_page_reads_its_answers_and_shares_with_their_files_in_a_fixed_numbe
             make_feedback(rep, page, would_share=True)
             make_share(rep, page, "bank")
     assert queries_for_page() == few
+
+
+def test_a_reps_no_on_one_slide_leaves_their_yes_on_the_page_in_every_count_of_the_page(
+    app, people, deck, browser, as_council, as_lead
+):
+    """The tester's case: Aisha said "would share" of the page, one of 5 answering reps, 2 of whom would; then
+    "would not share" of slide 5 of fs-customer-deck.pptx. The page's numbers stay its text's."""
+    with app.app_context():
+        start = utcnow() - timedelta(minutes=1)
+        page = pages.get_page("customer-deck")
+        files.upload(people["council"], page, TESTER_DECK, make_deck(SLIDES[:6]))
+        file_review.approve(people["lead"], page, files.get_attachment(people["lead"], page, TESTER_DECK), 1)
+        plan = make_page(people["lead"], slug="fy27-plan", title="FY27 plan")
+        make_member(people["lead"], people["council"], "EMEA")
+        tactic_id = make_tactic(people["lead"], plan, owner=people["council"], pages=(page,)).id
+        make_feedback(deck["rep"], page, would_share=True)
+        make_feedback(make_user(role="field", name="Ben Carter"), page, would_share=True)
+        for name in ("Chloe Dubois", "Dev Patel", "Eva Lund"):
+            make_feedback(make_user(role="field", name=name), page, would_share=False)
+    before = _text(as_council.get("/p/customer-deck").get_data(as_text=True))
+    assert "40% of 5 answering reps would share" in before and "Field feedback (2 would share, 3 wouldn't)" in before
+
+    answered = browser(deck["rep"]).post(
+        f"/p/customer-deck/files/{TESTER_DECK}/feedback", {"would_share": "no", "v": "1", "unit": "5"}
+    )
+    assert answered.status_code == 303
+
+    page = _text(as_council.get("/p/customer-deck").get_data(as_text=True))
+    assert "40% of 5 answering reps would share" in page
+    assert "Field feedback (2 would share, 3 wouldn't; 1 more answer about its files)" in page
+    # Still listed under the page, saying what it was about.
+    assert f"Aisha Khan (EMEA) · Would not share · on {TESTER_DECK}, slide 5 · version 1" in page
+    assert "40% of 5 answering reps would share" in _text(
+        as_council.get(f"/tactics/{tactic_id}").get_data(as_text=True)
+    )
+    home = _text(as_lead.get("/").get_data(as_text=True))
+    card = home[home.index("Field feedback, last 30 days") :]
+    assert "5 answers: 2 would share, 3 would not share" in card
+    assert (
+        f"1 answer about files, counted apart: {TESTER_DECK} of Customer deck · 1 would not share, 0 would share"
+        in card
+    )
+    with app.app_context():
+        sent = summaries.start_sending(
+            people["lead"], summaries.create_draft(people["lead"], start, utcnow() + timedelta(minutes=1))
+        )
+        text_body, html_body = sent.text_body, _text(sent.html_body)
+    assert "5 answers from the field: 2 would share with a client, 3 would not." in text_body
+    assert "1 answer about files, counted apart: 0 would share with a client, 1 would not." in text_body
+    assert "1 answer about files, counted apart: 0 would share with a client, 1 would not." in html_body
+
+
+def test_the_files_preview_shows_the_council_and_leads_what_the_field_said_of_every_version_newest_first(
+    app, people, deck, browser, as_council, as_lead
+):
+    with app.app_context():
+        ben = make_user(role="field", name="Ben Carter", email="ben@example.com", region="APAC")
+        chloe = make_user(role="field", name="Chloe Dubois", email="chloe@example.com")
+        page = pages.get_page("customer-deck")
+        feedback.give_feedback(deck["rep"], page, False, "Clients found it generic", Mention(DECK, 1, 7))
+        shares.record_share(ben, page, "bank", "", "They asked for a quote", Mention(DECK, 1, 3))
+        # About the page's text: it stays under the page.
+        feedback.give_feedback(ben, page, True, "The page reads well")
+        file_review.approve(people["lead"], page, files.get_attachment(people["lead"], page, DECK), 2)
+        feedback.give_feedback(deck["rep"], page, True, "Much tighter", Mention(DECK, 2, 4))
+        feedback.give_feedback(chloe, page, False, "", Mention(DECK, 2))
+        shares.record_share(ben, page, "insurer", "", "", Mention(DECK, 2))
+    newest_first = [
+        "Ben Carter (APAC) · client: insurer · version 2 (approved)",
+        "Chloe Dubois · Would not share · version 2 (approved)",
+        "Aisha Khan (EMEA) · Would share · slide 4 · version 2 (approved)",
+        "Much tighter",
+        "Ben Carter (APAC) · client: bank · slide 3 · version 1 (an earlier approved version)",
+        "They asked for a quote",
+        "Aisha Khan (EMEA) · Would not share · slide 7 · version 1 (an earlier approved version)",
+        "Clients found it generic",
+    ]
+    for person, number in ((as_council, 2), (as_lead, 1)):
+        html = person.get(f"{FILE_URL}/preview?v={number}").get_data(as_text=True)
+        panel = html[html.index('id="file-field-voice"') : html.index('aria-labelledby="versions-title"')]
+        assert panel.count("<li") == 5
+        text = _text(panel)
+        assert (
+            "Version 2 (approved): 50% of 2 answering reps would share it (1 would share, 1 would not). "
+            "Sent to clients 2 times by 1 rep, every version together."
+        ) in text
+        assert [text.index(line) for line in newest_first] == sorted(text.index(line) for line in newest_first)
+        assert "The page reads well" not in text
+        assert f'href="{FILE_URL}/preview?v=1#slide-7"' in panel
+    assert "What the field said about this file" not in browser(deck["rep"]).get(f"{FILE_URL}/preview").get_data(
+        as_text=True
+    )
+
+
+def test_the_files_preview_reads_what_the_field_said_in_a_fixed_number_of_queries(app, people, deck, as_council):
+    def queries_for_preview() -> int:
+        with counted_queries(app) as seen:
+            html = as_council.get(f"{FILE_URL}/preview").get_data(as_text=True)
+        assert "What the field said about this file" in html
+        return len(seen)
+
+    with app.app_context():
+        page = pages.get_page("customer-deck")
+        feedback.give_feedback(deck["rep"], page, False, "", Mention(DECK, 1, 7))
+        file_review.approve(people["lead"], page, files.get_attachment(people["lead"], page, DECK), 2)
+        shares.record_share(deck["rep"], page, "bank", "", "", Mention(DECK, 2, 1))
+    # The first view fills the caches every later one reads.
+    queries_for_preview()
+    few = queries_for_preview()
+    with app.app_context():
+        page = pages.get_page("customer-deck")
+        for index in range(5):
+            rep = make_user(role="field", name=f"Rep {index}", region="EMEA")
+            feedback.give_feedback(rep, page, index % 2 == 0, "Worked well", Mention(DECK, 2, index % 4 + 1))
+            shares.record_share(rep, page, "insurer", "", "Asked for more", Mention(DECK, 2, 2))
+            shares.record_share(rep, page, "bank", "", "", Mention(DECK, 2))
+    assert queries_for_preview() == few

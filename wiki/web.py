@@ -89,6 +89,8 @@ def init_app(app: Flask) -> None:
             "unread": (lambda: inbox.unread_count(current_user)) if signed_in else (lambda: 0),
             # What a template shows of a page (title, kind) is the revision this reader may see.
             "shown": lambda page: pages.shown(current_user, page),
+            # Where an inbox item about a file opens for this reader, if anywhere (issue 11).
+            "file_link": lambda item: inbox.file_link(current_user, item),
         }
 
 

@@ -29,6 +29,7 @@ from wiki.extensions import db
 
 if TYPE_CHECKING:
     from wiki.models.content_requests import ContentRequest
+    from wiki.models.files import Attachment, FileVersion
 
 
 def utcnow() -> datetime:
@@ -356,6 +357,11 @@ class Notification(db.Model):
     # None for a notice about something that isn't a page, such as a content request.
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    # A notice about one of the page's files (issue 11) opens that file at the version it is about, and at slide
+    # or page `unit` when it names one: slide 5 of version 4 is what the rep meant, whatever version 6 did to it.
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"))
+    file_version_id: Mapped[int | None] = mapped_column(ForeignKey("file_versions.id", ondelete="CASCADE"))
+    unit: Mapped[int | None] = mapped_column(Integer)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("content_requests.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -364,6 +370,8 @@ class Notification(db.Model):
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     page: Mapped[Page | None] = relationship()
     thread: Mapped[Thread | None] = relationship()
+    attachment: Mapped[Attachment | None] = relationship()
+    file_version: Mapped[FileVersion | None] = relationship()
     content_request: Mapped[ContentRequest | None] = relationship()
 
 

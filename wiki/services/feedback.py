@@ -3,7 +3,8 @@
 Answers are kept per published revision: a rep who answers again about the same version changes their answer,
 and an answer about a newer version is a new one, so marketing sees whether a change helped. An answer can be
 about one of the page's files instead (issue 11): then it is kept per approved version of that file, and may
-point to a slide or page of it ("clients found slide 7 generic")."""
+point to a slide or page of it ("clients found slide 7 generic"). Answers about files are counted apart: a
+page's numbers are its text's answers only, so a rep's "no" on one slide never overrides their "yes" on the page."""
 
 from __future__ import annotations
 
@@ -56,13 +57,49 @@ class PageTally:
 
 
 @dataclass(frozen=True)
+class FileTally:
+    """One file's answers in a period, whichever of its versions they were about."""
+
+    page_slug: str
+    page_title: str
+    name: str
+    would_share: int
+    would_not: int
+
+    @property
+    def total(self) -> int:
+        return self.would_share + self.would_not
+
+
+@dataclass(frozen=True)
+class FileAnswers:
+    """Answers about files, counted apart from the pages': `tallies` has the most "would not share" first."""
+
+    tallies: list[FileTally]
+
+    @property
+    def would_share(self) -> int:
+        return sum(tally.would_share for tally in self.tallies)
+
+    @property
+    def would_not(self) -> int:
+        return sum(tally.would_not for tally in self.tallies)
+
+    @property
+    def total(self) -> int:
+        return self.would_share + self.would_not
+
+
+@dataclass(frozen=True)
 class FeedbackCounts:
-    """Answers since a moment, for a dashboard; `pages` has the most "would not share" first."""
+    """Answers since a moment, for a dashboard: the pages' (`pages` has the most "would not share" first), and
+    apart from them the files'."""
 
     since: datetime
     would_share: int
     would_not: int
     pages: list[PageTally]
+    files: FileAnswers
 
     @property
     def total(self) -> int:
@@ -86,14 +123,18 @@ class Quote:
 
 @dataclass(frozen=True)
 class FeedbackReport:
-    """Answers given in [start, end), for the summary email: numbers and a few notable quotes."""
+    """Answers given in [start, end), for the summary email: the pages' numbers, the files' apart, and a few
+    notable quotes."""
 
     start: datetime
     end: datetime
     would_share: int
     would_not: int
     pages: list[PageTally]  # most "would not share" first
-    quotes: list[Quote]  # answers with a note: "would not share" first, then newest first; at most MAX_QUOTES
+    files: FileAnswers
+    # Answers with a note, about a page or one of its files: "would not share" first, then newest first; at most
+    # MAX_QUOTES.
+    quotes: list[Quote]
 
     @property
     def total(self) -> int:
@@ -102,11 +143,13 @@ class FeedbackReport:
 
 @dataclass(frozen=True)
 class PageFeedback:
-    """The answers on one page that this reader may see, newest first."""
+    """The answers on one page that this reader may see, newest first. The counts are the page's text's only;
+    `on_files` says how many of the answers listed are about its files instead."""
 
     answers: list[Feedback]
     would_share: int
     would_not: int
+    on_files: int
     # Feedback id → the file (and slide) the answer was about, for those that named one.
     files: dict[int, OnFile]
 
@@ -209,14 +252,24 @@ def give_feedback(
         answer.created_at = utcnow()
         session.flush()
         on_file = pinned.on_file if pinned is not None else None
-        _notify(session, user, page, _headline(user, page, would_share, note, changed, on_file))
+        _notify(session, user, page, _headline(user, page, would_share, note, changed, on_file), pinned)
     return answer
 
 
-def _notify(session, actor: User, page: Page, text: str) -> None:
-    """The owners of the tactics covering the page and every active lead."""
+def _notify(session, actor: User, page: Page, text: str, pinned: file_mentions.Pinned | None) -> None:
+    """The owners of the tactics covering the page and every active lead; an answer about a file opens it there."""
     leads = session.execute(select(User.id).where(User.role == Role.LEAD, User.active.is_(True))).scalars()
-    inbox.notify(session, set(page_owners(page).user_ids) | set(leads), NotificationKind.FEEDBACK, actor, page, text)
+    inbox.notify(
+        session,
+        set(page_owners(page).user_ids) | set(leads),
+        NotificationKind.FEEDBACK,
+        actor,
+        page,
+        text,
+        attachment=pinned.attachment if pinned is not None else None,
+        version=pinned.version if pinned is not None else None,
+        unit=pinned.unit if pinned is not None else None,
+    )
 
 
 # Reading ------------------------------------------------------------------------------------------
@@ -236,11 +289,13 @@ def feedback_for_page(user: User, page: Page) -> PageFeedback:
     if not is_staff(user):
         query = query.where(Feedback.author_id == user.id)
     answers = list(db.session.execute(query).scalars())
-    would_share = sum(1 for answer in answers if answer.would_share)
+    on_page = [answer for answer in answers if answer.file_version_id is None]
+    would_share = sum(1 for answer in on_page if answer.would_share)
     return PageFeedback(
         answers=answers,
         would_share=would_share,
-        would_not=len(answers) - would_share,
+        would_not=len(on_page) - would_share,
+        on_files=len(answers) - len(on_page),
         files=file_mentions.on_files(answers),
     )
 
@@ -275,12 +330,13 @@ def own_file_answer(user: User, page: Page, attachment: Attachment) -> OwnAnswer
 
 
 def _tallies(condition) -> tuple[int, int, list[PageTally]]:
+    """The page's own answers: those about its files are counted by `_file_answers`."""
     rows = db.session.execute(
         select(Page.id, Page.slug, Revision.title, Feedback.would_share, func.count())
         .join(Page, Page.id == Feedback.page_id)
         # Feedback is only ever on published pages, and these lists can reach the field's summary.
         .join(Revision, Revision.id == Page.published_revision_id)
-        .where(condition)
+        .where(condition, Feedback.file_version_id.is_(None))
         .group_by(Page.id, Page.slug, Revision.title, Feedback.would_share)
     ).all()
     found: dict[int, dict] = {}
@@ -295,9 +351,31 @@ def _tallies(condition) -> tuple[int, int, list[PageTally]]:
     return sum(t.would_share for t in pages), sum(t.would_not for t in pages), pages
 
 
+def _file_answers(condition) -> FileAnswers:
+    rows = db.session.execute(
+        select(Attachment.id, Page.slug, Revision.title, Attachment.name, Feedback.would_share, func.count())
+        .join(FileVersion, FileVersion.id == Feedback.file_version_id)
+        .join(Attachment, Attachment.id == FileVersion.attachment_id)
+        .join(Page, Page.id == Feedback.page_id)
+        .join(Revision, Revision.id == Page.published_revision_id)
+        .where(condition)
+        .group_by(Attachment.id, Page.slug, Revision.title, Attachment.name, Feedback.would_share)
+    ).all()
+    found: dict[int, dict] = {}
+    for attachment_id, slug, title, name, would_share, count in rows:
+        tally = found.setdefault(attachment_id, {"slug": slug, "title": title, "name": name, "yes": 0, "no": 0})
+        tally["yes" if would_share else "no"] += count
+    tallies = [
+        FileTally(page_slug=t["slug"], page_title=t["title"], name=t["name"], would_share=t["yes"], would_not=t["no"])
+        for t in found.values()
+    ]
+    tallies.sort(key=lambda t: (-t.would_not, -t.total, t.name.lower(), t.page_title.lower()))
+    return FileAnswers(tallies=tallies)
+
+
 def feedback_counts(user: User, since: datetime) -> FeedbackCounts:
-    """Answers since `since`: on every page for a lead, on the pages of the tactics they own for a council
-    member."""
+    """Answers since `since`, on the pages and apart on their files: on every page for a lead, on the pages of
+    the tactics they own for a council member."""
     require(is_staff(user), "Only the council and marketing leads see the field's feedback.")
     condition = Feedback.created_at >= since
     if not is_lead(user):
@@ -308,12 +386,14 @@ def feedback_counts(user: User, since: datetime) -> FeedbackCounts:
         )
         condition = condition & Feedback.page_id.in_(owned)
     would_share, would_not, pages = _tallies(condition)
-    return FeedbackCounts(since=since, would_share=would_share, would_not=would_not, pages=pages)
+    return FeedbackCounts(
+        since=since, would_share=would_share, would_not=would_not, pages=pages, files=_file_answers(condition)
+    )
 
 
 def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
-    """Every answer given in [start, end) (an answer changed later counts when it was last changed), with the
-    reps' names in the quotes.
+    """Every answer given in [start, end) (an answer changed later counts when it was last changed): the
+    pages' numbers, the files' apart, and the reps' names in the quotes, which say which file one was about.
 
     No permission check: this is for composing the summary email, whose service lets only leads do so; the
     caller decides who reads the result (the quotes name reps and carry their words)."""
@@ -344,5 +424,11 @@ def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
         for answer in noted
     ]
     return FeedbackReport(
-        start=start, end=end, would_share=would_share, would_not=would_not, pages=pages, quotes=quotes
+        start=start,
+        end=end,
+        would_share=would_share,
+        would_not=would_not,
+        pages=pages,
+        files=_file_answers(condition),
+        quotes=quotes,
     )

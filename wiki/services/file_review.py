@@ -190,6 +190,8 @@ def approve(user: User, page: Page, attachment: Attachment, number: int, note: s
                 user,
                 page,
                 f"{user.name} approved version {version.number} of “{attachment.name}” on “{name_for_staff(page)}”",
+                attachment=attachment,
+                version=version,
             )
     return version
 
@@ -221,5 +223,7 @@ def request_changes(user: User, page: Page, attachment: Attachment, number: int,
             page,
             f"{user.name} asked for changes to “{attachment.name}” (version {number}) on “{name_for_staff(page)}”: "
             f"{note}",
+            attachment=attachment,
+            version=version,
         )
     return decision

@@ -3,7 +3,9 @@
 A rep records one share per client meeting, so several per rep and page are expected. Counts read together
 with the field's feedback: how often a page travels, how many reps send it, and how many of the reps who
 answered "would you share this?" said yes. A share can name one of the page's files (issue 11): its approved
-version, and the slide or page the rep pointed the client to; it counts as a share of the page."""
+version, and the slide or page the rep pointed the client to. It counts as a share of the page, since sending
+the page's deck is the page reaching a client; but the reps' verdict is their answers about the page's text
+only, an answer about a file being about that file (its preview shows those)."""
 
 from __future__ import annotations
 
@@ -46,8 +48,9 @@ MAX_NOTIFICATION = 300
 
 @dataclass(frozen=True)
 class Usage:
-    """How a page (or a tactic's pages together) travels: shares in the last 30 and 90 days, the reps who sent
-    it in the last 90, and of the reps who answered "would you share this?", how many said yes."""
+    """How a page (or a tactic's pages together) travels: shares of it or its files in the last 30 and 90 days,
+    the reps who sent them in the last 90, and of the reps who answered "would you share this?" about the page's
+    text, how many said yes."""
 
     shares_recent: int = 0
     shares_longer: int = 0
@@ -180,7 +183,17 @@ def record_share(
         if len(text) > MAX_NOTIFICATION:
             text = text[: MAX_NOTIFICATION - 1].rstrip() + "…"
         leads = session.execute(select(User.id).where(User.role == Role.LEAD, User.active.is_(True))).scalars()
-        inbox.notify(session, set(page_owners(page).user_ids) | set(leads), NotificationKind.SHARE, user, page, text)
+        inbox.notify(
+            session,
+            set(page_owners(page).user_ids) | set(leads),
+            NotificationKind.SHARE,
+            user,
+            page,
+            text,
+            attachment=pinned.attachment if pinned is not None else None,
+            version=pinned.version if pinned is not None else None,
+            unit=pinned.unit if pinned is not None else None,
+        )
     return share
 
 
@@ -244,8 +257,12 @@ def _share_numbers(condition, now: datetime, group=None) -> dict:
 
 
 def _answer_numbers(condition, group=None) -> dict:
-    """Each rep's latest answer on each page counts once."""
-    latest = select(func.max(Feedback.id)).where(condition).group_by(Feedback.page_id, Feedback.author_id)
+    """Each rep's latest answer on each page's text counts once; their answers about its files don't."""
+    latest = (
+        select(func.max(Feedback.id))
+        .where(condition, Feedback.file_version_id.is_(None))
+        .group_by(Feedback.page_id, Feedback.author_id)
+    )
     columns = [
         func.count(distinct(Feedback.author_id)),
         func.count(distinct(case((Feedback.would_share, Feedback.author_id)))),

@@ -20,6 +20,10 @@ bp = Blueprint("shares", __name__)
 THANKS = "Recorded — thanks. Marketing sees which pages reach clients."
 
 
+def file_thanks(name: str) -> str:
+    return f"Recorded — thanks. Marketing sees that {name} reached a client."
+
+
 def share_context(user: User, page: Page) -> dict:
     """The form and their own shares for a rep; the numbers and the latest shares for the council and leads."""
     if page.published_revision_id is None:
@@ -72,8 +76,8 @@ def record_on_file(slug: str, name: str):
             "shares/_form.html",
             page=page,
             action_form=ActionForm(),
-            thanks=THANKS,
+            thanks=file_thanks(attachment.name),
             **file_voice_context(current_user, page, attachment, version),
         )
-    flash(THANKS, "success")
+    flash(file_thanks(name), "success")
     return redirect(url_for("files.preview", slug=page.slug, name=name, _anchor="client-shares"), code=303)
