@@ -191,7 +191,7 @@ def storage() -> dict:
     from wiki import create_app
     from wiki.extensions import db
     from wiki.models import Blob
-    from wiki.services import accounts, files, pages
+    from wiki.services import accounts, file_uploads, pages
     from wiki.services.pages import EditSubmission
 
     workdir = Path(tempfile.mkdtemp(prefix="council-wiki-files-"))
@@ -205,7 +205,7 @@ def storage() -> dict:
 
             def stored_kb(name: str, data: bytes) -> float:
                 before = db.session.execute(select(func.coalesce(func.sum(Blob.size), 0))).scalar_one()
-                files.upload(user, page, name, data)
+                file_uploads.upload(user, page, name, data)
                 after = db.session.execute(select(func.coalesce(func.sum(Blob.size), 0))).scalar_one()
                 return (after - before) / 1024
 

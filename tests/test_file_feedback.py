@@ -14,7 +14,7 @@ from tests.files.makers import make_deck, make_docx
 from tests.queries import counted_queries
 from wiki.extensions import db
 from wiki.models import Feedback, FileVersion, Notification, Share, utcnow
-from wiki.services import feedback, file_review, files, pages, shares, summaries
+from wiki.services import feedback, file_review, file_uploads, files, pages, shares, summaries
 from wiki.services.file_mentions import Mention
 
 pytestmark = pytest.mark.usefixtures("read_files_in_process")
@@ -33,9 +33,9 @@ def deck(app, people):
     with app.app_context():
         page = make_page(people["lead"], slug="customer-deck", title="Customer deck", kind="collateral")
         publish(people["lead"], page, 1)
-        files.upload(people["council"], page, DECK, make_deck(SLIDES))
+        file_uploads.upload(people["council"], page, DECK, make_deck(SLIDES))
         file_review.approve(people["lead"], page, files.get_attachment(people["lead"], page, DECK), 1)
-        files.upload(people["council"], page, DECK, make_deck(SLIDES[:4]), "Cut to four slides")
+        file_uploads.upload(people["council"], page, DECK, make_deck(SLIDES[:4]), "Cut to four slides")
         return {"rep": make_user(role="field", name="Aisha Khan", email="aisha@example.com", region="EMEA")}
 
 
@@ -156,7 +156,9 @@ def test_a_fragment_post_answers_with_the_files_form(app, deck, browser):
 @pytest.mark.parametrize("form", ["feedback", "shares"])
 def test_a_draft_version_or_an_unapproved_file_answers_like_a_missing_file(app, people, deck, browser, form):
     with app.app_context():
-        files.upload(people["council"], pages.get_page("customer-deck"), "draft-only.pptx", make_deck(SLIDES[:2]))
+        file_uploads.upload(
+            people["council"], pages.get_page("customer-deck"), "draft-only.pptx", make_deck(SLIDES[:2])
+        )
     rep = browser(deck["rep"])
     fields = {"would_share": "yes", "client_kind": "bank"}
 
@@ -190,7 +192,7 @@ def test_a_slide_the_deck_does_not_have_answers_400_naming_the_count(app, deck, 
 def test_a_document_without_slides_takes_no_slide_number(app, people, deck, browser):
     with app.app_context():
         page = pages.get_page("customer-deck")
-        files.upload(people["council"], page, "proposal.docx", make_docx(["# Proposal", "Our offer."]))
+        file_uploads.upload(people["council"], page, "proposal.docx", make_docx(["# Proposal", "Our offer."]))
         file_review.approve(people["lead"], page, files.get_attachment(people["lead"], page, "proposal.docx"), 1)
     rep = browser(deck["rep"])
     url = "/p/customer-deck/files/proposal.docx"
@@ -256,7 +258,7 @@ def test_the_page_reads_its_answers_and_shares_with_their_files_in_a_fixed_numbe
         page = pages.get_page("customer-deck")
         for index in range(4):
             name = f"deck-{index}.pptx"
-            files.upload(people["council"], page, name, make_deck(SLIDES[: index + 2]))
+            file_uploads.upload(people["council"], page, name, make_deck(SLIDES[: index + 2]))
             file_review.approve(people["lead"], page, files.get_attachment(people["lead"], page, name), 1)
             rep = make_user(role="field", name=f"Rep {index}")
             feedback.give_feedback(rep, page, True, "Worked well", Mention(name, 1, 1))
@@ -274,7 +276,7 @@ def test_a_reps_no_on_one_slide_leaves_their_yes_on_the_page_in_every_count_of_t
     with app.app_context():
         start = utcnow() - timedelta(minutes=1)
         page = pages.get_page("customer-deck")
-        files.upload(people["council"], page, TESTER_DECK, make_deck(SLIDES[:6]))
+        file_uploads.upload(people["council"], page, TESTER_DECK, make_deck(SLIDES[:6]))
         file_review.approve(people["lead"], page, files.get_attachment(people["lead"], page, TESTER_DECK), 1)
         plan = make_page(people["lead"], slug="fy27-plan", title="FY27 plan")
         make_member(people["lead"], people["council"], "EMEA")

@@ -12,7 +12,7 @@ import pytest
 from tests.factories import make_page, make_user, publish
 from tests.files.makers import make_deck, make_pdf
 from tests.queries import counted_queries
-from wiki.services import accounts, file_review, files, pages
+from wiki.services import accounts, file_review, file_uploads, files, pages
 
 pytestmark = pytest.mark.usefixtures("read_files_in_process")
 
@@ -33,7 +33,7 @@ def world(app, people):
         page = make_page(lead, slug=SLUG, title="Customer presentation", kind="collateral")
         publish(lead, page, 1)
         for name, data in ((DECK, make_deck(SLIDES)), (PDF, make_pdf(["Welcome", "Your first week", "Contacts"]))):
-            files.upload(council, page, name, data)
+            file_uploads.upload(council, page, name, data)
             file_review.approve(lead, page, files.get_attachment(lead, page, name), 1)
         return {"rep": make_user(role="field", name="Aisha Khan", email="aisha@example.com", region="EMEA")}
 
@@ -149,7 +149,7 @@ def test_an_approval_stops_linking_for_the_field_once_a_newer_version_is_approve
 def test_deleting_a_file_takes_its_notices_with_it(app, people, as_council, as_lead):
     with app.app_context():
         page = make_page(people["lead"], slug="drafts-only")
-        files.upload(people["council"], page, PDF, make_pdf(["Draft"]))
+        file_uploads.upload(people["council"], page, PDF, make_pdf(["Draft"]))
         file_review.request_changes(people["lead"], page, files.get_attachment(people["lead"], page, PDF), 1, "Not yet")
     assert _link(as_council, "asked for changes") == f"/p/drafts-only/files/{PDF}/preview?v=1"
 
@@ -165,7 +165,7 @@ def test_the_inbox_reads_file_notices_in_the_same_number_of_queries_for_3_as_for
             page = pages.get_page("handouts")
             for n in numbers:
                 name = f"handout-{n}.pdf"
-                files.upload(council, page, name, make_pdf([f"Handout {n}", "Second page"]))
+                file_uploads.upload(council, page, name, make_pdf([f"Handout {n}", "Second page"]))
                 attachment = files.get_attachment(lead, page, name)
                 file_review.request_changes(lead, page, attachment, 1, f"Handout {n} needs a date")
 

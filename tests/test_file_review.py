@@ -14,7 +14,7 @@ from tests.files.makers import make_deck, make_pdf
 from tests.queries import counted_queries
 from wiki.extensions import db
 from wiki.models import FileDecision, utcnow
-from wiki.services import files, pages
+from wiki.services import file_uploads, pages
 
 pytestmark = pytest.mark.usefixtures("read_files_in_process")
 
@@ -151,7 +151,7 @@ def test_the_queue_reads_as_many_queries_for_twenty_waiting_files_as_for_five(ap
                 # A text draft on every other page, so both halves of the queue grow.
                 if n % 2:
                     pages.save_revision(author, pages.EditSubmission(f"deck-{n}", f"Draft {n}\n", f"draft {n}", 1))
-                files.upload(author, pages.get_page(f"deck-{n}"), f"deck-{n}.pptx", deck)
+                file_uploads.upload(author, pages.get_page(f"deck-{n}"), f"deck-{n}.pptx", deck)
 
     def queries() -> int:
         with counted_queries(app) as seen:

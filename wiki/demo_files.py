@@ -12,7 +12,7 @@ from docx import Document
 from pptx import Presentation
 
 from wiki.models import User
-from wiki.services import file_review, files, pages
+from wiki.services import file_review, file_uploads, files, pages
 
 SLIDE = re.compile(r"^### Slide (\d+) — (.+)$", re.MULTILINE)
 DECK = "customer-presentation.pptx"
@@ -63,12 +63,12 @@ def proposal_template() -> bytes:
 def load(users: dict[str, User], lead: User, content: Path) -> None:
     first, second = ((content / f"presentation-{n}.md").read_text("utf-8") for n in (1, 2))
     page = pages.get_page("customer-presentation")
-    files.upload(users["daniel.okafor@example.com"], page, DECK, deck(first), "The twelve slides of the outline")
+    file_uploads.upload(users["daniel.okafor@example.com"], page, DECK, deck(first), "The twelve slides of the outline")
     attachment = files.get_attachment(lead, page, DECK)
     file_review.approve(lead, page, attachment, 1)
     story = "Slide 7: Harbour Federal instead of the generic story"
-    files.upload(users["tom.becker@example.com"], page, DECK, deck(second), story)
-    proposal = files.upload(
+    file_uploads.upload(users["tom.becker@example.com"], page, DECK, deck(second), story)
+    proposal = file_uploads.upload(
         users["daniel.okafor@example.com"], page, "proposal-template.docx", proposal_template(), "For first proposals"
     )
     file_review.approve(lead, page, proposal.attachment, 1)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from wiki.errors import BadInput, WikiError
 from wiki.forms import ActionForm
-from wiki.services import file_review, file_threads, files, pages
+from wiki.services import file_review, file_threads, file_uploads, files, pages
 from wiki.text.sizes import human_size
 from wiki.views import int_arg
 from wiki.views.file_voice import file_voice_context
@@ -30,7 +30,7 @@ def _uploaded() -> tuple[str, bytes]:
     return upload.filename, upload.read()
 
 
-def _already_there(page, same: files.SameFile):
+def _already_there(page, same: file_uploads.SameFile):
     """A second click on *Upload*, or the same file chosen again: say so on the file's page, not as an error,
     since what the user wanted is there."""
     flash(same.message, "info")
@@ -77,8 +77,8 @@ def upload(slug: str):
     page = pages.readable_page(current_user, slug)
     try:
         filename, data = _uploaded()
-        version = files.upload(current_user, page, filename, data, request.form.get("note", ""))
-    except files.SameFile as same:
+        version = file_uploads.upload(current_user, page, filename, data, request.form.get("note", ""))
+    except file_uploads.SameFile as same:
         return _already_there(page, same)
     except WikiError as error:
         return _refused_upload(error, lambda **upload: _index(page, **upload))
@@ -97,8 +97,10 @@ def upload_version(slug: str, name: str):
     page, attachment = _file(slug, name)
     try:
         filename, data = _uploaded()
-        version = files.upload(current_user, page, filename, data, request.form.get("note", ""), to=attachment.name)
-    except files.SameFile as same:
+        version = file_uploads.upload(
+            current_user, page, filename, data, request.form.get("note", ""), to=attachment.name
+        )
+    except file_uploads.SameFile as same:
         return _already_there(page, same)
     except WikiError as error:
         return _refused_upload(error, lambda **upload: _preview(page, attachment, None, **upload))
@@ -166,7 +168,7 @@ def _preview(page, attachment, number: int | None, **upload):
         action_form=ActionForm(),
         max_upload=human_size(files.max_upload_bytes()),
         max_upload_bytes=files.max_upload_bytes(),
-        can_delete=files.can_delete(current_user, attachment),
+        can_delete=file_uploads.can_delete(current_user, attachment),
         **file_voice_context(current_user, page, attachment, version),
         **upload,
     )
@@ -187,7 +189,7 @@ def changes(slug: str, name: str):
 def restore(slug: str, name: str):
     page, attachment = _file(slug, name)
     number = _form_version("to restore")
-    version = files.restore(current_user, page, attachment, number, request.form.get("note", ""))
+    version = file_uploads.restore(current_user, page, attachment, number, request.form.get("note", ""))
     return _to_preview(
         page, attachment, f"Version {number} is back as version {version.number}; it waits for a lead's approval."
     )
@@ -197,7 +199,7 @@ def restore(slug: str, name: str):
 @login_required
 def delete(slug: str, name: str):
     page, attachment = _file(slug, name)
-    removed = files.delete(current_user, page, attachment)
+    removed = file_uploads.delete(current_user, page, attachment)
     flash(f"Deleted “{removed}” and its versions.", "success")
     return redirect(url_for("files.index", slug=page.slug), code=303)
 
