@@ -21,6 +21,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from bench.serving import PASSWORD, gunicorn
+
 PDF_PAGES = 20
 UPLOADS = 5
 DECK_SLIDES = 60
@@ -236,8 +238,6 @@ def storage() -> dict:
 
 
 def main() -> None:
-    from bench.__main__ import PASSWORD, gunicorn
-
     workdir = Path(tempfile.mkdtemp(prefix="council-wiki-bench-files-"))
     try:
         env = {"DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}", "SECRET_KEY": "bench-secret"}
