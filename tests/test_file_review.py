@@ -108,6 +108,10 @@ def test_a_new_file_is_reviewed_as_new_with_its_slide_count(app, deck_page, as_c
     _upload(as_council, make_deck(SLIDES))
     plain = _plain(_text(as_lead.get("/review/customer-deck")))
     assert "New file, 12 slides." in plain and "The field has no version of this file yet" in plain
+    assert "What changed from version 1" not in plain
+    _upload(as_council, make_deck(_rewritten(3)))
+    html = _text(as_lead.get("/review/customer-deck"))
+    assert f'href="/p/customer-deck/files/{DECK}/changes?from=1&amp;to=2">What changed from version 1 to 2</a>' in html
 
 
 def test_a_page_with_only_files_waiting_opens_for_review_without_a_text_decision(app, deck_page, as_council, as_lead):

@@ -293,6 +293,14 @@ def test_a_pdf_shows_its_pages_as_pictures_and_text(app, deck_page, as_council):
     assert "/p/customer-deck/files/one-pager.pdf/pictures/1?v=1" in listing
 
 
+def test_a_file_that_cant_be_read_is_kept_and_downloads_with_no_preview(app, deck_page, as_council):
+    locked = make_pdf(["Pricing for insurers"], password="secret")
+    assert _upload(as_council, locked, "price-list.pdf").status_code == 303
+    html = as_council.get("/p/customer-deck/files/price-list.pdf/preview").get_data(as_text=True)
+    assert "No preview: the PDF is encrypted." in html
+    assert as_council.get("/p/customer-deck/files/price-list.pdf?v=1").data == locked
+
+
 def test_a_word_document_shows_its_text(app, deck_page, as_council):
     _upload(
         as_council,
