@@ -93,6 +93,25 @@ def test_the_lead_writes_an_intro_and_leaves_items_out(app, people, as_lead):
         assert summary.subject == "Council news" and summary.audience == ["field", "council"]
 
 
+def test_the_intro_reads_in_a_mail_client_absolute_links_and_plain_words(app, people, as_lead):
+    summary_id = compose(as_lead)
+    as_lead.post(
+        f"/summaries/{summary_id}/edit",
+        {
+            "subject": "Council news",
+            "intro": "Read the [updated plan](/p/fy27-plan): leads score **65 or more**.\n\n### Slide 12\n\n- Pilot",
+            "audience": ["field"],
+        },
+    )
+    with app.app_context():
+        email = summaries.render_email(db.session.get(Summary, summary_id))
+    site = app.config["SITE_URL"]
+    assert f'<a href="{site}/p/fy27-plan"' in email.html and 'href="/p/' not in email.html
+    assert "Read the updated plan [1]: leads score 65 or more.\n\nSlide 12\n\n- Pilot" in email.text
+    assert f"[1] {site}/p/fy27-plan" in email.text
+    assert "**" not in email.text and "###" not in email.text
+
+
 def test_a_draft_needs_a_subject_and_an_audience(app, people, as_lead):
     summary_id = compose(as_lead)
     empty = as_lead.post(f"/summaries/{summary_id}/edit", {"subject": "", "audience": ["field"]})

@@ -46,6 +46,7 @@ from wiki.models import (
 from wiki.services import content_requests, feedback, files, outbox, rounds, shares, tactics
 from wiki.services.permissions import can_publish, is_signed_in
 from wiki.text.diff import Chunk, excerpt, word_diff
+from wiki.text.mail_text import absolute_links, markdown_as_text
 from wiki.text.render import render
 
 MAX_INTRO = 20_000
@@ -628,7 +629,9 @@ def render_email(summary: Summary, content: Content | None = None) -> Email:
         context = {
             "summary": summary,
             "content": content,
-            "intro_html": render(summary.intro).html if summary.intro else "",
+            # A mail client has no page to resolve "/p/fy27-plan" against, and plain text is read as words.
+            "intro_html": absolute_links(render(summary.intro).html, site) if summary.intro else "",
+            "intro_text": markdown_as_text(summary.intro, site) if summary.intro else "",
             "browser_url": url_for("summaries.show", summary_id=summary.id, _external=True),
             "unsubscribe_url": UNSUBSCRIBE_MARKER,
             "site_name": current_app.config["SITE_NAME"],

@@ -206,6 +206,13 @@ _MD = _parser()
 _MD_WITHOUT_LINKS = _parser(links=False)
 
 
+def tokens(markdown: str) -> list:
+    """The parsed Markdown as markdown-it tokens, with the same rules and limits as `render`, for callers that
+    make something other than HTML of it (the summary email's plain-text part)."""
+    parser = _MD if markdown.count("[") <= MAX_LINK_BRACKETS else _MD_WITHOUT_LINKS
+    return parser.parse(markdown, {})
+
+
 def render(markdown: str) -> Rendered:
     env: dict = {}
     parser = _MD if markdown.count("[") <= MAX_LINK_BRACKETS else _MD_WITHOUT_LINKS
