@@ -112,6 +112,25 @@ def test_the_intro_reads_in_a_mail_client_absolute_links_and_plain_words(app, pe
     assert "**" not in email.text and "###" not in email.text
 
 
+def test_what_changed_on_a_page_is_shown_as_words_with_insertions_marked_in_both_parts(app, people, as_lead):
+    with app.app_context():
+        before = "## Segments\n\nBanks **and** insurers, see [the deck](/p/deck).\n"
+        page = make_page(people["lead"], slug="fy27-plan", title="FY27 plan", bodies=(before,))
+        publish(people["lead"], page, 1)
+        start = utcnow()
+        after = "## Segments\n\nBanks, **credit unions** and insurers, see [the deck](/p/deck).\n"
+        pages.save_revision(people["council"], pages.EditSubmission("fy27-plan", after, "Credit unions", 1))
+        publish(people["lead"], pages.get_page("fy27-plan"), 2)
+        summary = summaries.create_draft(people["lead"], start, utcnow() + timedelta(seconds=1))
+        email = summaries.render_email(summary)
+    excerpt_html = email.html[email.html.index('class="excerpt"') :].split("</div>")[0]
+    assert re.search(r"<ins[^>]*>, credit unions</ins> and insurers, see the deck\.", excerpt_html)
+    for syntax in ("**", "##", "](/p/deck)"):
+        assert syntax not in excerpt_html and syntax not in email.text
+    assert "What changed ({+added+}, [-removed-]): " in email.text and "{+" in email.text
+    assert "Segments" in email.text[email.text.index("What changed (") :]
+
+
 def test_a_draft_needs_a_subject_and_an_audience(app, people, as_lead):
     summary_id = compose(as_lead)
     empty = as_lead.post(f"/summaries/{summary_id}/edit", {"subject": "", "audience": ["field"]})

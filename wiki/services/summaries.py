@@ -46,7 +46,7 @@ from wiki.models import (
 from wiki.services import content_requests, feedback, files, outbox, rounds, shares, tactics
 from wiki.services.permissions import can_publish, is_signed_in
 from wiki.text.diff import Chunk, excerpt, word_diff
-from wiki.text.mail_text import absolute_links, markdown_as_text
+from wiki.text.mail_text import absolute_links, markdown_as_text, marked
 from wiki.text.render import render
 
 MAX_INTRO = 20_000
@@ -397,7 +397,10 @@ def _published_changes(start: datetime, end: datetime) -> list[PageChange]:
                 )
             ).all()
         )
-        chunks = word_diff(bodies[previous.id] if previous else "", bodies[approval.revision_id])
+        # The field reads words, not Markdown: compare what each version says, as the email will show it.
+        site = current_app.config["SITE_URL"]
+        words = {key: markdown_as_text(body, site, references=False) for key, body in bodies.items()}
+        chunks = word_diff(words[previous.id] if previous else "", words[approval.revision_id])
         authors: dict[int, User] = {}
         for revision in revisions:
             authors.setdefault(revision.author_id, revision.author)
@@ -632,6 +635,7 @@ def render_email(summary: Summary, content: Content | None = None) -> Email:
             # A mail client has no page to resolve "/p/fy27-plan" against, and plain text is read as words.
             "intro_html": absolute_links(render(summary.intro).html, site) if summary.intro else "",
             "intro_text": markdown_as_text(summary.intro, site) if summary.intro else "",
+            "marked": marked,
             "browser_url": url_for("summaries.show", summary_id=summary.id, _external=True),
             "unsubscribe_url": UNSUBSCRIBE_MARKER,
             "site_name": current_app.config["SITE_NAME"],

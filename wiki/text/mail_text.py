@@ -23,10 +23,11 @@ def _absolute(url: str, site: str) -> str:
     return site + url if url.startswith("/") and not url.startswith("//") else url
 
 
-def markdown_as_text(markdown: str, site: str) -> str:
+def markdown_as_text(markdown: str, site: str, *, references: bool = True) -> str:
     """The Markdown as plain text: words, one block per paragraph, list items as "- " or "1. " lines, table rows
-    with " | " between cells, and links as "text [1]" with "[1] https://…" listed at the end."""
-    references: list[str] = []
+    with " | " between cells, and links as "text [1]" with "[1] https://…" listed at the end (or, without
+    `references`, as their text alone: for comparing two versions' words)."""
+    numbered: list[str] = []
     # (text, group): the items of one list, or the rows of one table, share a group and stay on adjacent lines.
     blocks: list[tuple[str, int | None]] = []
     groups = 0
@@ -48,11 +49,11 @@ def markdown_as_text(markdown: str, site: str) -> str:
             elif child.type == "link_open":
                 pending.append(_absolute(child.attrGet("href") or "", site))
             elif child.type == "link_close" and pending:
-                references.append(pending.pop())
-                out.append(f" [{len(references)}]")
+                numbered.append(pending.pop())
+                out.append(f" [{len(numbered)}]" if references else "")
             elif child.type == "image":
-                references.append(_absolute(child.attrGet("src") or "", site))
-                out.append(f"{child.content or 'image'} [{len(references)}]")
+                numbered.append(_absolute(child.attrGet("src") or "", site))
+                out.append(f"{child.content or 'image'}" + (f" [{len(numbered)}]" if references else ""))
         return "".join(out)
 
     def push(text: str, prefix: str = "", group: int | None = None) -> None:
@@ -100,9 +101,15 @@ def markdown_as_text(markdown: str, site: str) -> str:
         elif kind == "hr":
             push("----")
     text = _join(blocks)
-    if references:
-        text += "\n\n" + "\n".join(f"[{n}] {url}" for n, url in enumerate(references, start=1))
+    if references and numbered:
+        text += "\n\n" + "\n".join(f"[{n}] {url}" for n, url in enumerate(numbered, start=1))
     return text
+
+
+def marked(chunks) -> str:
+    """A word diff in plain text, marked the way wdiff marks it: {+inserted+} and [-deleted-]."""
+    marks = {"insert": "{+%s+}", "delete": "[-%s-]"}
+    return "".join(marks[chunk.op] % chunk.text if chunk.op in marks else chunk.text for chunk in chunks)
 
 
 def _join(blocks: list[tuple[str, int | None]]) -> str:
