@@ -25,8 +25,10 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT), with the worker sending email beside it  (Ctrl-C stops both)"
+	@$(FLASK) worker & worker=$$!; \
+		trap 'exit 130' INT TERM; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-installed
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

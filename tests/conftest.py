@@ -14,7 +14,6 @@ from wiki import create_app
 from wiki.extensions import db
 from wiki.files import extract, sandbox
 from wiki.models import User
-from wiki.services import outbox
 from wiki.services.rendering import cache, margins
 
 
@@ -50,9 +49,6 @@ def app(request, tmp_path, worlds):
     cache.clear()
     margins.clear()
     yield app
-    # A summary sent during the test may still be going out from a background thread: stop it before the
-    # database goes away.
-    outbox.stop_background(app, timeout=10)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -16,15 +16,13 @@ from wiki.errors import Conflict
 from wiki.extensions import db
 from wiki.mail import ConsoleTransport, Letter, MailSettings, Recipient, SMTPTransport, clean_header
 from wiki.models import DeliveryState, Summary, SummaryDelivery, SummaryState, User, utcnow
-from wiki.services import outbox, subscriptions
+from wiki.services import outbox, subscriptions, summaries
 
 
 @pytest.fixture
 def mailbox(app):
     with mail_server(app) as mailbox:
         yield mailbox
-        # Before the server goes away.
-        outbox.stop_background(app, timeout=10)
 
 
 def field_reps(count: int) -> list[User]:
@@ -118,7 +116,9 @@ def test_a_temporary_failure_waits_for_its_backoff_unless_retry_now(app, people,
         assert (later.sent, later.finished) == (2, False)
         waiting = outbox.progress(summary_id)
         assert waiting.waiting == 1 and waiting.retries[0].attempts == 1
-        assert outbox.next_due(summary_id) == waiting.next_attempt_at > utcnow() + timedelta(seconds=50)
+        assert waiting.next_attempt_at > utcnow() + timedelta(seconds=50)
+        # The worker leaves it to its backoff too.
+        assert outbox.send_due() == {}
         now = outbox.deliver(summary_id, retry_now=True)
         assert (now.sent, now.finished) == (1, True)
     assert sorted(mailbox.per_recipient().values()) == [1, 1, 1]
@@ -166,7 +166,7 @@ def test_a_claim_older_than_the_lease_is_taken_over_and_a_live_one_is_left_alone
         summary_id = make_frozen_summary(people["lead"], audience=("field", "council"))
         outbox.queue(summary_id)
         now = utcnow()
-        claims = {"field@example.com": now - outbox.LEASE - timedelta(minutes=1), "council@example.com": now}
+        claims = {"field@example.com": now - outbox.lease() - timedelta(seconds=1), "council@example.com": now}
         with write_transaction() as session:
             for email, claimed_at in claims.items():
                 session.execute(
@@ -177,7 +177,6 @@ def test_a_claim_older_than_the_lease_is_taken_over_and_a_live_one_is_left_alone
         report = outbox.deliver(summary_id)
         assert (report.sent, report.finished) == (1, False)
         assert outbox.progress(summary_id).sending == 1
-        assert outbox.next_due(summary_id) == claims["council@example.com"] + outbox.LEASE
     assert list(mailbox.per_recipient()) == ["field@example.com"]
 
 
@@ -193,7 +192,7 @@ def test_a_resend_after_a_lost_reply_carries_the_same_message_id(app, people, ma
                     state=DeliveryState.SENDING,
                     sent_at=None,
                     claim_token="died",
-                    claimed_at=utcnow() - outbox.LEASE * 2,
+                    claimed_at=utcnow() - outbox.lease() * 2,
                 )
             )
             session.execute(update(Summary).values(state=SummaryState.SENDING, finished_at=None))
@@ -225,11 +224,15 @@ def test_ten_refusals_in_a_row_halt_the_send_as_a_settings_problem(app, people, 
         report = outbox.deliver(summary_id)
         assert (report.sent, report.failed, report.halted) == (1, 10, True)
         assert "refused 10 recipients in a row" in report.stopped
-    # The background sender stops at the next ten too, instead of failing everyone ten at a time.
-    sender = outbox.start_background(app, summary_id)
-    sender.join(10)
-    assert not sender.is_alive()
-    with app.app_context():
+        stopped = outbox.progress(summary_id)
+        assert "refused 10 recipients in a row" in stopped.stopped and stopped.stalled
+        # The worker leaves it alone until a lead resumes, instead of failing everyone ten at a time.
+        assert outbox.send_due() == {}
+        assert outbox.progress(summary_id).failed == 10
+        outbox.resume(summary_id)
+        assert outbox.progress(summary_id).stopped == ""
+        (again,) = outbox.send_due().values()
+        assert again.halted
         state = outbox.progress(summary_id)
         assert (state.failed, state.pending) == (20, 5)
 
@@ -446,43 +449,6 @@ def test_an_unreachable_server_is_a_temporary_failure(app, people):
         assert outbox.progress(summary_id).waiting == 1
 
 
-def test_the_background_sender_waits_out_a_refusal_and_finishes(app, people, mailbox, monkeypatch):
-    monkeypatch.setattr(outbox, "FIRST_RETRY", timedelta(milliseconds=200))
-    mailbox.refuse_after = 2
-    with app.app_context():
-        field_reps(2)
-        summary_id = make_frozen_summary(people["lead"])
-    sender = outbox.start_background(app, summary_id)
-    deadline = time.monotonic() + 10
-    while len(mailbox.received) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    mailbox.refuse_after = None
-    # Sleeping until the retry: starting it again only wakes it, and retry_now skips the rest of the wait.
-    assert outbox.start_background(app, summary_id, retry_now=True) is sender
-    sender.join(10)
-    assert not sender.is_alive()
-    with app.app_context():
-        assert db.session.get(Summary, summary_id).state == SummaryState.SENT
-    assert len(mailbox.received) == 5 and set(mailbox.per_recipient().values()) == {1}
-
-
-def test_stopping_the_background_sender_hands_back_what_it_had_claimed(app, people, mailbox):
-    mailbox.delay = 0.2
-    with app.app_context():
-        field_reps(3)
-        summary_id = make_frozen_summary(people["lead"])
-    sender = outbox.start_background(app, summary_id)
-    deadline = time.monotonic() + 10
-    while not mailbox.received and time.monotonic() < deadline:
-        time.sleep(0.02)
-    sender.stop(timeout=10)
-    assert not sender.is_alive()
-    with app.app_context():
-        state = outbox.progress(summary_id)
-        assert state.sending == 0 and 0 < state.sent < 6 and state.pending == 6 - state.sent
-    assert len(mailbox.received) == state.sent
-
-
 def test_summary_send_command_reports_and_fails_while_anyone_is_left_waiting(app, people, mailbox):
     runner = app.test_cli_runner()
     with app.app_context():
@@ -521,3 +487,80 @@ def test_summary_send_command_refuses_a_draft_or_a_missing_summary(app, people, 
     missing = app.test_cli_runner().invoke(args=["summary", "send", "999"])
     assert missing.exit_code == 1 and "no summary 999" in missing.output
     assert mailbox.received == []
+
+
+def test_summary_send_due_sends_what_every_summary_has_waiting_and_exits(app, people, mailbox):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        first = make_frozen_summary(people["lead"], audience=("field",))
+        second = make_frozen_summary(people["lead"], audience=("council", "lead"))
+    result = runner.invoke(args=["summary", "send", "--due"])
+    assert result.exit_code == 0, result.output
+    assert f"Summary {first}: sent 1, failed 0" in result.output and f"Summary {second}: sent 2" in result.output
+    assert len(mailbox.received) == 3 and set(mailbox.per_recipient().values()) == {1}
+    again = runner.invoke(args=["summary", "send", "--due"])
+    assert again.exit_code == 0 and "Nothing is due." in again.output and len(mailbox.received) == 3
+    assert runner.invoke(args=["summary", "send"]).exit_code == 2
+
+
+def send_as_lead(app, people, as_lead) -> int:
+    with app.app_context():
+        start, end = summaries.default_period()
+        draft_id = summaries.create_draft(db.session.get(User, people["lead"].id), start, end).id
+    assert as_lead.post(f"/summaries/{draft_id}/send").status_code == 303
+    return draft_id
+
+
+def test_a_send_under_way_offers_no_resume_and_one_nobody_picks_up_says_no_sender_is_running(
+    app, people, as_lead, mailbox
+):
+    summary_id = send_as_lead(app, people, as_lead)
+    page = as_lead.get(f"/summaries/{summary_id}/progress").get_data(as_text=True)
+    assert "Sending…" in page and "0</strong> of 3 delivered" in page
+    assert "No sender is running" not in page and "Resume sending now" not in page
+
+    # As if a lease had gone by since the lead pressed Send and no worker came.
+    with app.app_context():
+        earlier = utcnow() - outbox.lease() * 2
+        with write_transaction() as session:
+            session.execute(update(Summary).values(sent_at=earlier))
+            session.execute(update(SummaryDelivery).values(next_attempt_at=earlier))
+    page = as_lead.get(f"/summaries/{summary_id}/progress").get_data(as_text=True)
+    assert "No sender is running: start <code>flask --app wsgi worker</code>" in page
+    assert "Resume sending now" in page
+
+    # A worker's pass over the outbox is the sign of life.
+    with app.app_context():
+        assert outbox.send_due()[summary_id].finished
+    page = as_lead.get(f"/summaries/{summary_id}/progress").get_data(as_text=True)
+    assert "No sender is running" not in page and "3</strong> of 3 delivered" in page
+    assert mailbox.received and set(mailbox.per_recipient().values()) == {1}
+
+
+def test_a_send_stopped_for_the_settings_says_why_and_resume_lets_the_worker_go_on(app, people, as_lead, mailbox):
+    with app.app_context():
+        reps = field_reps(12)
+    mailbox.rejected = {rep.email for rep in reps}
+    summary_id = send_as_lead(app, people, as_lead)
+    with app.app_context():
+        assert outbox.send_due()[summary_id].halted
+    page = as_lead.get(f"/summaries/{summary_id}/progress").get_data(as_text=True)
+    assert "Sending stopped: The mail server refused 10 recipients in a row" in page
+    assert "Resume sending now" in page
+
+    mailbox.rejected = set()
+    assert as_lead.post(f"/summaries/{summary_id}/resume").status_code == 303
+    with app.app_context():
+        assert outbox.progress(summary_id).stopped == ""
+        assert outbox.send_due()[summary_id].finished
+    page = as_lead.get(f"/summaries/{summary_id}/progress").get_data(as_text=True)
+    assert "Sent" in page and "Sending stopped" not in page and "Resume sending now" not in page
+
+
+def test_resume_refuses_a_draft_and_people_who_are_not_leads(app, people, as_lead, as_council):
+    with app.app_context():
+        start, end = summaries.default_period()
+        draft_id = summaries.create_draft(db.session.get(User, people["lead"].id), start, end).id
+        sending_id = make_frozen_summary(people["lead"])
+    assert as_lead.post(f"/summaries/{draft_id}/resume").status_code == 409
+    assert as_council.post(f"/summaries/{sending_id}/resume").status_code == 403

@@ -1,7 +1,9 @@
-"""Command line: `flask --app wsgi users ...`, `summary ...`, `demo`, `backup`."""
+"""Command line: `flask --app wsgi users ...`, `summary ...`, `worker`, `demo`, `backup`."""
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import timedelta
 
 import click
@@ -95,12 +97,21 @@ def set_password(email: str, password: str) -> None:
 
 
 @summary.command("send")
-@click.argument("summary_id", type=int)
-def send_summary(summary_id: int) -> None:
-    """Send a summary a lead has sent off, to everyone still waiting for it, now (for cron, or after an outage).
+@click.argument("summary_id", type=int, required=False)
+@click.option("--due", is_flag=True, help="Send whatever the outbox has due, for every summary, and exit (for cron).")
+def send_summary(summary_id: int | None, due: bool) -> None:
+    """Send a summary a lead has sent off, to everyone still waiting for it, now (after an outage, or when its
+    sending stopped); or, with --due, whatever is waiting, as one pass of the worker would.
 
     Exits non-zero while anyone is left without it, so cron can tell."""
+    if due == (summary_id is not None):
+        raise click.UsageError("Give either a summary's number or --due.")
+    if due:
+        _send_due()
+        return
     try:
+        # Run by a person: retry what waits for its backoff, and go on after a stop for the mail settings.
+        outbox.resume(summary_id)
         if outbox.progress(summary_id).queued == 0:
             outbox.queue(summary_id)
         done = 0
@@ -122,6 +133,33 @@ def send_summary(summary_id: int) -> None:
     click.echo(f"sent {after.sent}, failed {after.failed}, waiting {after.remaining}")
     if after.failed or after.remaining:
         raise SystemExit(1)
+
+
+def _send_due() -> None:
+    reports = outbox.send_due()
+    for summary_id, report in reports.items():
+        line = f"Summary {summary_id}: sent {report.sent}, failed {report.failed}"
+        click.echo(line + (f"; stopped: {report.stopped}" if report.stopped else ""))
+    if not reports:
+        click.echo("Nothing is due.")
+    if any(report.stopped for report in reports.values()):
+        raise SystemExit(1)
+
+
+@click.command("worker")
+@with_appcontext
+def worker() -> None:
+    """Send the summary emails: a long-running process that sends whatever the outbox has due (stop it with
+    SIGTERM or Ctrl-C; it finishes the message being sent). Run one beside the web server."""
+    from wiki.worker import run_until_signalled
+
+    app = current_app._get_current_object()
+    app.logger.setLevel(logging.INFO)
+    click.echo(
+        f"Worker {os.getpid()} is sending from the outbox every {app.config['WORKER_POLL_SECONDS']} s (Ctrl-C to stop)."
+    )
+    run_until_signalled(app)
+    click.echo(f"Worker {os.getpid()} stopped.")
 
 
 @summary.command("compose")
@@ -218,3 +256,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(backup)
     app.cli.add_command(content_requests_group)
+    app.cli.add_command(worker)

@@ -81,6 +81,16 @@ def from_environment(instance_path: Path) -> dict:
         "SUMMARY_PERIOD_DAYS": _int("SUMMARY_PERIOD_DAYS", 14),
         "WTF_CSRF_TIME_LIMIT": None,
     }
+    config |= {
+        # The sender process, `flask --app wsgi worker` (issue 12): how often it looks for due mail, how long a claim
+        # on recipients lasts without renewal (a dead worker's recipients are taken over after it), and how often a
+        # live worker renews its claim. The renewal must come well inside the lease.
+        "WORKER_POLL_SECONDS": _int("WORKER_POLL_SECONDS", 5),
+        "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 60),
+        "OUTBOX_HEARTBEAT_SECONDS": _int("OUTBOX_HEARTBEAT_SECONDS", 15),
+    }
+    if not 0 < 2 * config["OUTBOX_HEARTBEAT_SECONDS"] <= config["OUTBOX_LEASE_SECONDS"]:
+        raise RuntimeError("OUTBOX_HEARTBEAT_SECONDS must be positive and at most half of OUTBOX_LEASE_SECONDS.")
     secret = os.environ.get("SECRET_KEY")
     if not secret:
         if environment == "production":

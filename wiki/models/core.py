@@ -518,6 +518,11 @@ class Summary(db.Model):
     # Frozen when sending begins, so every recipient and the archive read exactly the same summary.
     html_body: Mapped[str | None] = mapped_column(Text)
     text_body: Mapped[str | None] = mapped_column(Text)
+    # Issue 12: why the sender stopped for something a person must fix (the mail settings); empty while it may go
+    # on. The worker leaves such a summary alone until a lead resumes it.
+    sending_stopped: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # When a sender last worked on this summary's outbox: the progress page says so when none seems to be running.
+    outbox_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])

@@ -4,17 +4,20 @@ Rows are claimed atomically (two senders never take the same row), sent over one
 result is committed right after its message went out, so a crash or an SMTP outage resumes where it stopped.
 SMTP can't promise exactly-once: if the server accepted a message and we crashed before recording it, that
 one message goes again, with the same Message-ID so mail clients show it once.
+
+The worker process (wiki/worker.py) calls send_due() over and over; the web process only queues and marks. A
+sender renews its claim every OUTBOX_HEARTBEAT_SECONDS, so a claim left alone for OUTBOX_LEASE_SECONDS belongs to
+a sender that died or hung, and is taken over.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import Row, and_, bindparam, func, insert, or_, select, update
 
 from wiki.db import lock_row, write_transaction
@@ -26,17 +29,10 @@ from wiki.services import subscriptions
 from wiki.services.permissions import can_publish
 
 BATCH_SIZE = 100
-# A claim older than this is taken over: its sender crashed or hung. Senders stop using a claim at half
-# of it, so a live sender never overlaps with one that took over.
-LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 MAX_REFUSALS_IN_A_ROW = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
-# The background sender gives up after this many rounds in a row that delivered nothing; "Resume sending"
-# or `flask summary send` start it again.
-MAX_IDLE_ROUNDS = 2 * MAX_ATTEMPTS
-_MIN_WAIT_S = 1.0
 
 Delivery = SummaryDelivery
 
@@ -52,7 +48,8 @@ class DeliveryReport:
     # Why the run ended before the outbox was empty; empty when it simply ran out of due rows.
     stopped: str = ""
     retry_at: datetime | None = None
-    # Stopped for something a person must fix (the mail settings): the background sender doesn't retry.
+    # Stopped for something a person must fix (the mail settings): kept on the summary, and the worker leaves it
+    # alone until a lead resumes it.
     halted: bool = False
     # Every delivery reached its end: the summary is now SENT.
     finished: bool = False
@@ -79,6 +76,10 @@ class Progress:
     failures: list[RecipientStatus] = field(default_factory=list)
     retries: list[RecipientStatus] = field(default_factory=list)
     next_attempt_at: datetime | None = None
+    # Why sending stopped for a person to fix; empty while it goes on.
+    stopped: str = ""
+    # Mail has been due for longer than a lease and no sender has touched the outbox meanwhile.
+    no_sender: bool = False
 
     @property
     def remaining(self) -> int:
@@ -87,6 +88,23 @@ class Progress:
     @property
     def finished(self) -> bool:
         return self.state == SummaryState.SENT
+
+    @property
+    def stalled(self) -> bool:
+        """Nothing will go out without a person: stopped, no sender running, or only retries left to wait for.
+        A normal send in progress is not stalled, and offers no "Resume"."""
+        if self.finished or not self.remaining:
+            return False
+        return bool(self.stopped) or self.no_sender or (self.waiting > 0 and not self.pending and not self.sending)
+
+
+def lease() -> timedelta:
+    """A claim older than this is taken over: its sender died or hung."""
+    return timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+
+
+def _heartbeat() -> timedelta:
+    return timedelta(seconds=current_app.config["OUTBOX_HEARTBEAT_SECONDS"])
 
 
 def _sendable(summary: Summary | None, summary_id: int) -> Summary:
@@ -113,7 +131,7 @@ def queue(summary_id: int, *, actor: User | None = None) -> int:
     """One delivery per recipient: every active, subscribed user whose role is in the summary's audience.
 
     Calling it again adds nobody twice (the unique constraint backs this up). Returns how many were added.
-    actor is None for the command line and the background sender."""
+    actor is None for the command line and the worker."""
     if actor is not None:
         require(can_publish(actor), "Only marketing leads send the summary.")
     settings = MailSettings.from_config(current_app.config)
@@ -157,12 +175,14 @@ def deliver(
     retry_now: bool = False,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[DeliveryReport], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
     actor: User | None = None,
 ) -> DeliveryReport:
     """Send every due delivery of a summary, batch by batch over one SMTP connection.
 
     Stops at the first temporary failure (that recipient is retried later with backoff; the server is not
-    hammered). retry_now ignores the backoff wait. on_progress is called after each recorded message."""
+    hammered). retry_now ignores the backoff wait. on_progress is called after each recorded message;
+    should_stop is asked before each message, and a True ends the run, handing back what it claimed."""
     if actor is not None:
         require(can_publish(actor), "Only marketing leads send the summary.")
     summary = _sendable(db.session.get(Summary, summary_id), summary_id)
@@ -173,6 +193,7 @@ def deliver(
     if db.session.execute(select(Delivery.id).where(Delivery.summary_id == summary_id).limit(1)).first() is None:
         # The lead's request may have died between freezing the summary and queueing it.
         queue(summary_id)
+    _seen(summary_id)
     settings = MailSettings.from_config(current_app.config)
     try:
         letter = Letter(
@@ -183,18 +204,29 @@ def deliver(
         )
     except ValueError as error:
         report.stopped, report.halted = str(error), True
+        _halt(summary_id, report.stopped)
         return report
     transport = transport_for(settings)
     refused_in_a_row = 0
+    heartbeat = _heartbeat()
+    stopping = False
     try:
-        while not report.stopped:
-            token, claimed_at, rows = _claim(summary_id, retry_now, batch_size)
+        while not report.stopped and not stopping:
+            token, renewed_at, rows = _claim(summary_id, retry_now, batch_size)
             if not rows:
                 break
             try:
-                for row in rows:
-                    if utcnow() - claimed_at > LEASE / 2:
+                for done, row in enumerate(rows):
+                    if should_stop is not None and should_stop():
+                        stopping = True
                         break
+                    if utcnow() - renewed_at >= heartbeat:
+                        # Renewed before each message once due, so a message never goes out on a claim that may
+                        # have lapsed (SMTP_TIMEOUT_S keeps one message well inside the lease).
+                        if not _renew(token, len(rows) - done):
+                            report.stopped = "Another sender took over these deliveries."
+                            break
+                        renewed_at = utcnow()
                     outcome = _send_one(letter, transport, token, row, report)
                     if outcome is not None and on_progress is not None:
                         on_progress(report)
@@ -214,16 +246,105 @@ def deliver(
                 _release(token)
     finally:
         transport.close()
+    if report.halted:
+        _halt(summary_id, report.stopped)
     report.finished = _finish_if_done(summary_id)
     return report
 
 
-def _due(summary_id: int, now: datetime, retry_now: bool):
+def _due_rows(now: datetime, retry_now: bool):
     waiting = Delivery.state == DeliveryState.PENDING
     if not retry_now:
         waiting = and_(waiting, Delivery.next_attempt_at <= now)
-    abandoned = and_(Delivery.state == DeliveryState.SENDING, Delivery.claimed_at < now - LEASE)
-    return and_(Delivery.summary_id == summary_id, or_(waiting, abandoned))
+    abandoned = and_(Delivery.state == DeliveryState.SENDING, Delivery.claimed_at < now - lease())
+    return or_(waiting, abandoned)
+
+
+def _due(summary_id: int, now: datetime, retry_now: bool):
+    return and_(Delivery.summary_id == summary_id, _due_rows(now, retry_now))
+
+
+def _renew(token: str, holding: int) -> bool:
+    """The heartbeat: push our claim's time forward. False when some of the `holding` rows we have not
+    recorded yet were taken over (our claim had lapsed), and this sender must stop."""
+    with write_transaction() as session:
+        renewed = session.execute(
+            update(Delivery)
+            .where(Delivery.claim_token == token, Delivery.state == DeliveryState.SENDING)
+            .values(claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return renewed == holding
+
+
+def _seen(summary_id: int) -> None:
+    with write_transaction() as session:
+        session.execute(
+            update(Summary)
+            .where(Summary.id == summary_id)
+            .values(outbox_seen_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _halt(summary_id: int, reason: str) -> None:
+    with write_transaction() as session:
+        session.execute(
+            update(Summary)
+            .where(Summary.id == summary_id, Summary.state == SummaryState.SENDING)
+            .values(sending_stopped=reason[:500] or "Sending stopped.")
+            .execution_options(synchronize_session=False)
+        )
+
+
+def due_summaries() -> list[int]:
+    """The summaries a sender should work on now: sending, not stopped for a person, and with a delivery due,
+    or none left open (queueing was interrupted, or a sender died before marking the summary sent)."""
+    now = utcnow()
+    due = select(Delivery.id).where(Delivery.summary_id == Summary.id, _due_rows(now, False))
+    still_open = select(Delivery.id).where(
+        Delivery.summary_id == Summary.id, Delivery.state.in_((DeliveryState.PENDING, DeliveryState.SENDING))
+    )
+    return list(
+        db.session.execute(
+            select(Summary.id)
+            .where(
+                Summary.state == SummaryState.SENDING,
+                Summary.sending_stopped == "",
+                or_(due.exists(), ~still_open.exists()),
+            )
+            .order_by(Summary.id)
+        ).scalars()
+    )
+
+
+def send_due(*, should_stop: Callable[[], bool] | None = None) -> dict[int, DeliveryReport]:
+    """One pass over the outbox: deliver() every summary with something due. The worker's loop body, and
+    `summary send --due`."""
+    reports = {}
+    for summary_id in due_summaries():
+        if should_stop is not None and should_stop():
+            break
+        reports[summary_id] = deliver(summary_id, should_stop=should_stop)
+    return reports
+
+
+def resume(summary_id: int, *, actor: User | None = None) -> None:
+    """A lead's "Resume sending": forget why sending stopped, and make every waiting delivery due now. The
+    worker sends them on its next look at the outbox."""
+    if actor is not None:
+        require(can_publish(actor), "Only marketing leads send the summary.")
+    with write_transaction() as session:
+        summary = lock_row(session, select(Summary).where(Summary.id == summary_id))
+        if _sendable(summary, summary_id).state != SummaryState.SENDING:
+            return
+        summary.sending_stopped = ""
+        session.execute(
+            update(Delivery)
+            .where(Delivery.summary_id == summary_id, Delivery.state == DeliveryState.PENDING)
+            .values(next_attempt_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _claim(summary_id: int, retry_now: bool, limit: int) -> tuple[str, datetime, list[Row]]:
@@ -371,6 +492,8 @@ def progress(summary_id: int, *, actor: User | None = None, limit: int = 50) -> 
 
     retries = recipients(Delivery.state == DeliveryState.PENDING, tried, order=Delivery.next_attempt_at)
     return Progress(
+        stopped=summary.sending_stopped,
+        no_sender=summary.state == SummaryState.SENDING and not summary.sending_stopped and _no_sender(summary),
         state=summary.state,
         queued=sum(counts.values()),
         sent=counts[DeliveryState.SENT],
@@ -384,104 +507,23 @@ def progress(summary_id: int, *, actor: User | None = None, limit: int = 50) -> 
     )
 
 
-def next_due(summary_id: int) -> datetime | None:
-    """When some delivery of this summary can next be worked on: a retry coming due, or a claim expiring."""
-    retry = db.session.execute(
-        select(func.min(Delivery.next_attempt_at)).where(
-            Delivery.summary_id == summary_id, Delivery.state == DeliveryState.PENDING
+def _no_sender(summary: Summary) -> bool:
+    """Mail of this summary has been due for longer than a lease, yet no sender has worked on this summary
+    meanwhile nor holds a live claim on any summary's recipients (one busy with another summary would)."""
+    now = utcnow()
+    quiet_since = now - lease()
+    if (summary.outbox_seen_at or summary.sent_at or now) > quiet_since:
+        return False
+    overdue = (
+        select(Delivery.id)
+        .where(
+            Delivery.summary_id == summary.id,
+            Delivery.state == DeliveryState.PENDING,
+            Delivery.next_attempt_at < quiet_since,
         )
-    ).scalar_one()
-    claimed = db.session.execute(
-        select(func.min(Delivery.claimed_at)).where(
-            Delivery.summary_id == summary_id, Delivery.state == DeliveryState.SENDING
-        )
-    ).scalar_one()
-    times = [retry] if retry is not None else []
-    if claimed is not None:
-        times.append(claimed + LEASE)
-    return min(times, default=None)
-
-
-class BackgroundSender(threading.Thread):
-    """Runs deliver() for one summary until it is finished, sleeping until the next retry falls due after a
-    temporary failure. Bounded: it gives up after MAX_IDLE_ROUNDS rounds in a row that delivered nothing."""
-
-    def __init__(self, app: Flask, summary_id: int, *, retry_now: bool = False):
-        super().__init__(name=f"summary-{summary_id}-outbox", daemon=True)
-        self.app = app
-        self.summary_id = summary_id
-        self._retry_now = retry_now
-        self._wake = threading.Event()
-        self._stopping = False
-
-    def resume(self) -> None:
-        """Try again now, ignoring the backoff (the lead pressed "Resume sending")."""
-        self._retry_now = True
-        self._wake.set()
-
-    def stop(self, timeout: float | None = None) -> None:
-        self._stopping = True
-        self._wake.set()
-        self.join(timeout)
-
-    def run(self) -> None:
-        idle = 0
-        while not self._stopping and idle < MAX_IDLE_ROUNDS:
-            retry_now, self._retry_now = self._retry_now, False
-            self._wake.clear()
-            try:
-                with self.app.app_context():
-                    report = deliver(self.summary_id, retry_now=retry_now, on_progress=self._stop_if_asked)
-                    if report.finished:
-                        return
-                    if report.halted:
-                        self.app.logger.warning("Sending summary %s stopped: %s", self.summary_id, report.stopped)
-                        return
-                    wake_at = report.retry_at or next_due(self.summary_id)
-                    delivered = report.sent + report.failed
-            except _Stopped:
-                return
-            except Exception:
-                # A busy or unreachable database, most likely: wait, then try again, within the bound.
-                self.app.logger.exception("Sending summary %s failed; trying again later.", self.summary_id)
-                wake_at, delivered = utcnow() + FIRST_RETRY, 0
-            if wake_at is None:
-                return
-            idle = 0 if delivered else idle + 1
-            self._wake.wait(max((wake_at - utcnow()).total_seconds(), _MIN_WAIT_S))
-
-    def _stop_if_asked(self, _report: DeliveryReport) -> None:
-        # Raised between two messages: deliver() hands back what it claimed and hasn't sent.
-        if self._stopping:
-            raise _Stopped
-
-
-class _Stopped(Exception):
-    pass
-
-
-_senders_lock = threading.Lock()
-
-
-def start_background(app: Flask, summary_id: int, *, retry_now: bool = False) -> BackgroundSender:
-    """Send a summary from a daemon thread of this process. Calling it again while that thread lives only
-    wakes it (with retry_now); a sender in another process is kept apart by the claims."""
-    with _senders_lock:
-        senders: dict[int, BackgroundSender] = app.extensions.setdefault("outbox_senders", {})
-        sender = senders.get(summary_id)
-        if sender is not None and sender.is_alive():
-            if retry_now:
-                sender.resume()
-            return sender
-        sender = BackgroundSender(app, summary_id, retry_now=retry_now)
-        senders[summary_id] = sender
-        sender.start()
-        return sender
-
-
-def stop_background(app: Flask, timeout: float | None = None) -> None:
-    """Stop this app's background senders (tests, and a clean shutdown); unsent rows stay in the outbox."""
-    with _senders_lock:
-        senders = list(app.extensions.get("outbox_senders", {}).values())
-    for sender in senders:
-        sender.stop(timeout)
+        .exists()
+    )
+    live_claim = (
+        select(Delivery.id).where(Delivery.state == DeliveryState.SENDING, Delivery.claimed_at >= quiet_since).exists()
+    )
+    return bool(db.session.execute(select(overdue & ~live_claim)).scalar_one())

@@ -125,7 +125,7 @@ def preview(summary_id: int):
 @login_required
 def send(summary_id: int):
     summary = summaries.start_sending(current_user, summaries.get_summary(current_user, summary_id))
-    outbox.start_background(current_app._get_current_object(), summary.id)
+    # Queued only: the worker process sends it.
     flash("Sending has started; this page shows how far it got.", "success")
     return redirect(url_for("summaries.show", summary_id=summary.id), code=303)
 
@@ -134,8 +134,7 @@ def send(summary_id: int):
 @login_required
 def resume(summary_id: int):
     summary = summaries.get_summary(current_user, summary_id)
-    summaries.require_lead(current_user)
-    outbox.start_background(current_app._get_current_object(), summary.id, retry_now=True)
+    outbox.resume(summary.id, actor=current_user)
     flash("Sending resumed.", "success")
     return redirect(url_for("summaries.show", summary_id=summary.id), code=303)
 
