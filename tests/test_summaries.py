@@ -131,6 +131,30 @@ def test_what_changed_on_a_page_is_shown_as_words_with_insertions_marked_in_both
     assert "Segments" in email.text[email.text.index("What changed (") :]
 
 
+def test_a_second_summary_the_same_day_tells_only_what_the_first_did_not(app, people, as_lead):
+    council_period(app, people)
+    first_id = compose(as_lead)
+    with app.app_context():
+        first = db.session.get(Summary, first_id)
+        told = summaries.gather(first.period_start, first.period_end)
+        assert told.changes and told.accepted and told.resolved
+        summaries.start_sending(people["lead"], first)
+        # The lead picks today as the period, as the compose form's date fields do: it overlaps the first one.
+        today = utcnow().date()
+        second = summaries.gather(*summaries.period_of_days(today, today))
+        assert (second.changes, second.accepted, second.resolved) == ([], [], [])
+        # News after the first summary goes out, compared with what the field was told in it.
+        page = pages.get_page("fy27-plan")
+        pages.save_revision(
+            people["council"],
+            pages.EditSubmission("fy27-plan", page.published.body + "\nWebinars monthly, from March.\n", "", 4),
+        )
+        publish(people["lead"], pages.get_page("fy27-plan"), 5)
+        later = summaries.gather(*summaries.period_of_days(today, today))
+        [change] = later.changes
+        assert change.previous.number == 3 and change.revision.number == 5
+
+
 def test_a_draft_needs_a_subject_and_an_audience(app, people, as_lead):
     summary_id = compose(as_lead)
     empty = as_lead.post(f"/summaries/{summary_id}/edit", {"subject": "", "audience": ["field"]})

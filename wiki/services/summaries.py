@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import css_inline
 from flask import current_app, render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
@@ -336,14 +336,15 @@ def gather(start: datetime, end: datetime) -> Content:
             select(CouncilMember.user_id, CouncilMember.represents).where(CouncilMember.left_at.is_(None))
         ).all()
     )
-    content.changes = _published_changes(start, end)
-    content.files = _approved_files(start, end)
-    content.accepted = _accepted_suggestions(start, end, seats)
-    content.resolved = _resolved_recommendations(start, end, seats)
+    sent = _sent_periods(start, end)
+    content.changes = _published_changes(start, end, sent)
+    content.files = _approved_files(start, end, sent)
+    content.accepted = _accepted_suggestions(start, end, seats, sent)
+    content.resolved = _resolved_recommendations(start, end, seats, sent)
     content.tactics = _tactic_lines(end)
     numbers = feedback.feedback_in_period(start, end)
     content.feedback = numbers
-    content.quotes = list(numbers.quotes)
+    content.quotes = [quote for quote in numbers.quotes if not _in_any(quote.created_at, sent)]
     content.thanks = _thanks(content, seats)
     # Content requests (issue 10, part 2).
     content.built = content_requests.built_in_period(start, end, seats)
@@ -353,12 +354,38 @@ def gather(start: datetime, end: datetime) -> Content:
     return content
 
 
-def _published_changes(start: datetime, end: datetime) -> list[PageChange]:
+def _sent_periods(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The periods of summaries that already went out and overlap this one. Whatever happened in them was told
+    already: each change, suggestion, resolution and quote goes out once, in the first summary that covers it
+    (a lead picking calendar days would otherwise send the morning's news again in the afternoon)."""
+    rows = db.session.execute(
+        select(Summary.period_start, Summary.period_end).where(
+            Summary.state != SummaryState.DRAFT, Summary.period_start < end, Summary.period_end > start
+        )
+    )
+    return [(begins, ends) for begins, ends in rows]
+
+
+def _in_any(moment: datetime, periods: list[tuple[datetime, datetime]]) -> bool:
+    return any(begins <= moment < ends for begins, ends in periods)
+
+
+def _told(column, periods: list[tuple[datetime, datetime]]):
+    """SQL: the moment in `column` falls in a summary that went out."""
+    return or_(false(), *(and_(column >= begins, column < ends) for begins, ends in periods))
+
+
+def _published_changes(start: datetime, end: datetime, sent: list[tuple[datetime, datetime]]) -> list[PageChange]:
     """Per page, what the field reads now that it didn't before the period: the newest approval in the
     period against the one before it."""
     approvals = db.session.execute(
         select(Approval)
-        .where(Approval.decision == Decision.APPROVED, Approval.created_at >= start, Approval.created_at < end)
+        .where(
+            Approval.decision == Decision.APPROVED,
+            Approval.created_at >= start,
+            Approval.created_at < end,
+            ~_told(Approval.created_at, sent),
+        )
         .options(selectinload(Approval.revision), selectinload(Approval.decided_by))
         .order_by(Approval.created_at, Approval.id)
     ).scalars()
@@ -374,7 +401,8 @@ def _published_changes(start: datetime, end: datetime) -> list[PageChange]:
             .where(
                 Approval.page_id == page_id,
                 Approval.decision == Decision.APPROVED,
-                Approval.created_at < start,
+                # What the field was last told about: published before the period, or in a summary already sent.
+                or_(Approval.created_at < start, _told(Approval.created_at, sent)),
                 Revision.number < approval.revision.number,
             )
             .order_by(Revision.number.desc())
@@ -420,7 +448,7 @@ def _published_changes(start: datetime, end: datetime) -> list[PageChange]:
     return sorted(changes, key=lambda change: change.revision.title.lower())
 
 
-def _approved_files(start: datetime, end: datetime) -> list[FileChange]:
+def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, datetime]]) -> list[FileChange]:
     """Per file, the newest version approved in the period against the one the field had before it; only on
     pages the field can read, since the email goes to the field."""
     decisions = db.session.execute(
@@ -431,6 +459,7 @@ def _approved_files(start: datetime, end: datetime) -> list[FileChange]:
             FileDecision.decision == Decision.APPROVED,
             FileDecision.created_at >= start,
             FileDecision.created_at < end,
+            ~_told(FileDecision.created_at, sent),
             Page.published_revision_id.is_not(None),
         )
         .options(selectinload(FileDecision.version), selectinload(FileDecision.decided_by))
@@ -449,7 +478,7 @@ def _approved_files(start: datetime, end: datetime) -> list[FileChange]:
             .where(
                 FileDecision.attachment_id == attachment_id,
                 FileDecision.decision == Decision.APPROVED,
-                FileDecision.created_at < start,
+                or_(FileDecision.created_at < start, _told(FileDecision.created_at, sent)),
                 FileVersion.number < version.number,
             )
             .order_by(FileVersion.number.desc())
@@ -483,7 +512,9 @@ def _approved_files(start: datetime, end: datetime) -> list[FileChange]:
     return sorted(found, key=lambda change: (change.page_title.lower(), change.attachment.name))
 
 
-def _accepted_suggestions(start: datetime, end: datetime, seats: dict[int, str]) -> list[Credit]:
+def _accepted_suggestions(
+    start: datetime, end: datetime, seats: dict[int, str], sent: list[tuple[datetime, datetime]]
+) -> list[Credit]:
     """Accepted suggestions whose revision the field can read by now (a draft's text never goes out)."""
     rows = db.session.execute(
         select(Thread)
@@ -494,6 +525,7 @@ def _accepted_suggestions(start: datetime, end: datetime, seats: dict[int, str])
             Thread.state == ThreadState.ACCEPTED,
             Thread.decided_at >= start,
             Thread.decided_at < end,
+            ~_told(Thread.decided_at, sent),
         )
         .options(
             selectinload(Thread.author),
@@ -520,7 +552,9 @@ def _accepted_suggestions(start: datetime, end: datetime, seats: dict[int, str])
     return credits
 
 
-def _resolved_recommendations(start: datetime, end: datetime, seats: dict[int, str]) -> list[Credit]:
+def _resolved_recommendations(
+    start: datetime, end: datetime, seats: dict[int, str], sent: list[tuple[datetime, datetime]]
+) -> list[Credit]:
     """Comment threads resolved in the period on pages the field can read, credited to who raised them."""
     rows = db.session.execute(
         select(Thread)
@@ -530,6 +564,7 @@ def _resolved_recommendations(start: datetime, end: datetime, seats: dict[int, s
             Thread.state == ThreadState.RESOLVED,
             Thread.decided_at >= start,
             Thread.decided_at < end,
+            ~_told(Thread.decided_at, sent),
             Page.published_revision_id.isnot(None),
         )
         .options(
