@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from tests.factories import join_request, make_member, make_page, make_request, make_tactic, make_user, publish
 from wiki.extensions import db
 from wiki.models import ContentRequest, Notification, NotificationKind, RequestState, RequestVote, utcnow
-from wiki.services import content_requests, summaries
+from wiki.services import content_requests, summaries, summary_content
 
 FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -402,7 +402,7 @@ def test_the_summary_credits_the_reps_who_asked_for_what_was_built_and_published
             content_requests.accept(people["lead"], request_id, None, people["council"].id)
             content_requests.finish(people["council"], request_id, slug, None)
         summary = summaries.create_draft(people["lead"], start, utcnow() + timedelta(seconds=1))
-        content = summaries.gather(summary.period_start, summary.period_end)
+        content = summary_content.gather(summary.period_start, summary.period_end)
         assert [(b.title, b.page_title, b.askers) for b in content.built] == [
             ("DORA checklist", "FY27 plan", [("Aisha Khan", "EMEA"), ("Ben Carter", "APAC")])
         ]

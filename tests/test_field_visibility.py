@@ -19,7 +19,7 @@ from wiki.db import write_transaction
 from wiki.extensions import db
 from wiki.models import CouncilMember, Summary, Tactic, User, utcnow
 from wiki.services import changes as changes_service
-from wiki.services import content_requests, pages, review, subscriptions, summaries, threads, variants
+from wiki.services import content_requests, pages, review, subscriptions, summaries, summary_content, threads, variants
 from wiki.services.changes import ChangeKind
 from wiki.services.pages import EditSubmission
 
@@ -79,7 +79,7 @@ def build_world(app, people) -> dict:
         draft = summaries.create_draft(lead, utcnow() - timedelta(days=14), utcnow())
         summaries.update_draft(lead, draft, "Draft summary", f"{MARKER} in a draft intro", set(), ["field"])
         sent = summaries.create_draft(lead, utcnow() - timedelta(days=14), utcnow())
-        everything = set(summaries.gather(sent.period_start, sent.period_end).keys())
+        everything = set(summary_content.gather(sent.period_start, sent.period_end).keys())
         summaries.update_draft(lead, sent, "Sent summary", "Published news", everything, ["field"])
         summaries.start_sending(lead, sent)
         # Content requests (issue 10, part 2): answered by a draft revision, and by a page never published.

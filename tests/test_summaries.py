@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from tests.factories import make_member, make_page, make_user, publish
 from wiki.extensions import db
+from wiki.mail import UNSUBSCRIBE_MARKER
 from wiki.models import Summary, SummaryState, utcnow
-from wiki.services import pages, summaries, threads
+from wiki.services import pages, summaries, summary_content, threads
 
 PLAN = "# Plan\n\nSegments are banks.\n\nPricing is flat.\n"
 
@@ -72,7 +73,7 @@ def test_the_lead_writes_an_intro_and_leaves_items_out(app, people, as_lead):
     council_period(app, people)
     summary_id = compose(as_lead)
     with app.app_context():
-        content = summaries.gather(*_period(summary_id))
+        content = summary_content.gather(*_period(summary_id))
         keep = [key for key in content.keys() if not key.startswith("thread:")]
     response = as_lead.post(
         f"/summaries/{summary_id}/edit",
@@ -131,17 +132,30 @@ def test_what_changed_on_a_page_is_shown_as_words_with_insertions_marked_in_both
     assert "Segments" in email.text[email.text.index("What changed (") :]
 
 
+def test_the_email_is_rendered_without_a_request_with_links_under_a_site_url_with_a_path(app, people):
+    app.config["SITE_URL"] = "https://intranet.example.com/council"
+    with app.app_context():
+        make_page(people["lead"], slug="fy27-plan", title="FY27 plan", bodies=(PLAN,))
+        publish(people["lead"], pages.get_page("fy27-plan"), 1)
+        summary = summaries.create_draft(people["lead"], utcnow() - timedelta(days=1), utcnow())
+        email = summaries.render_email(summary)
+    links = re.findall(r'href="([^"]+)"', email.html)
+    assert f"https://intranet.example.com/council/summaries/{summary.id}" in links
+    assert "https://intranet.example.com/council/p/fy27-plan" in links
+    assert all(link.startswith("https://intranet.example.com/council/") for link in links if link != UNSUBSCRIBE_MARKER)
+
+
 def test_a_second_summary_the_same_day_tells_only_what_the_first_did_not(app, people, as_lead):
     council_period(app, people)
     first_id = compose(as_lead)
     with app.app_context():
         first = db.session.get(Summary, first_id)
-        told = summaries.gather(first.period_start, first.period_end)
+        told = summary_content.gather(first.period_start, first.period_end)
         assert told.changes and told.accepted and told.resolved
         summaries.start_sending(people["lead"], first)
         # The lead picks today as the period, as the compose form's date fields do: it overlaps the first one.
         today = utcnow().date()
-        second = summaries.gather(*summaries.period_of_days(today, today))
+        second = summary_content.gather(*summaries.period_of_days(today, today))
         assert (second.changes, second.accepted, second.resolved) == ([], [], [])
         # News after the first summary goes out, compared with what the field was told in it.
         page = pages.get_page("fy27-plan")
@@ -150,7 +164,7 @@ def test_a_second_summary_the_same_day_tells_only_what_the_first_did_not(app, pe
             pages.EditSubmission("fy27-plan", page.published.body + "\nWebinars monthly, from March.\n", "", 4),
         )
         publish(people["lead"], pages.get_page("fy27-plan"), 5)
-        later = summaries.gather(*summaries.period_of_days(today, today))
+        later = summary_content.gather(*summaries.period_of_days(today, today))
         [change] = later.changes
         assert change.previous.number == 3 and change.revision.number == 5
 

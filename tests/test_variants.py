@@ -23,7 +23,7 @@ from wiki.models import (
     VariantRevision,
     utcnow,
 )
-from wiki.services import pages, summaries, threads, variants
+from wiki.services import pages, summary_content, threads, variants
 from wiki.services.pages import EditSubmission
 
 DECK = "# Customer presentation\n\nSlide 1: who we are.\n\nSlide 7: generic pricing.\n\nSlide 9: next steps.\n"
@@ -273,7 +273,7 @@ def test_sent_back_changes_become_suggestions_by_the_rep_and_accepting_credits_t
         assert "Cora Council accepted your suggestion on “Customer presentation”" in notice.text
         assert "revision 2" not in notice.text, "the field never hears of an unpublished revision"
         publish(world["lead"], pages.get_page("deck"), 2)
-        gathered = summaries.gather(utcnow() - timedelta(days=1), utcnow() + timedelta(days=1))
+        gathered = summary_content.gather(utcnow() - timedelta(days=1), utcnow() + timedelta(days=1))
         assert [(credit.key, credit.person.id) for credit in gathered.accepted] == [(f"suggestion:{thread.id}", rep.id)]
     shown = person.get(f"/p/deck/variants/{variant_id}").get_data(as_text=True)
     assert "accepted" in shown and "They want figures in euros" in shown

@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from wiki.errors import WikiError
 from wiki.models import SummaryState, utcnow
-from wiki.services import accounts, outbox, summaries
+from wiki.services import accounts, outbox, summaries, summary_content
 
 users = AppGroup("users", help="Create and manage accounts.")
 summary = AppGroup("summary", help="The council's summary email.")
@@ -178,7 +178,7 @@ def compose_summary(days: int | None, by_email: str | None) -> None:
         draft = summaries.create_draft(lead, start, end)
     except WikiError as error:
         _fail(error)
-    content = summaries.gather(draft.period_start, draft.period_end)
+    content = summary_content.gather(draft.period_start, draft.period_end)
     click.echo(
         f"Draft summary {draft.id} ({draft.period_start:%d %b} – {draft.period_end:%d %b %Y}): "
         f"{len(content.changes)} published changes, {len(content.accepted)} accepted suggestions, "

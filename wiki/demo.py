@@ -38,6 +38,7 @@ from wiki.services import (
     rounds,
     shares,
     summaries,
+    summary_content,
     tactics,
     threads,
 )
@@ -291,7 +292,7 @@ def _past_summary(lead: User) -> None:
     sending anything: loading the demo must not send mail."""
     sent = utcnow() - timedelta(days=14)
     draft = summaries.create_draft(lead, sent - timedelta(days=16), sent)
-    everything = set(summaries.gather(draft.period_start, draft.period_end).keys())
+    everything = set(summary_content.gather(draft.period_start, draft.period_end).keys())
     subject = "FY27 plan: what the council changed in its first two weeks"
     summaries.update_draft(lead, draft, subject, SUMMARY_INTRO, everything, list(summaries.AUDIENCES))
     summary = summaries.start_sending(lead, draft)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -81,6 +81,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict:
+        if not has_request_context():
+            # An email rendered by the worker or the command line has a reader, but no request to be signed in to.
+            return {"site_name": app.config["SITE_NAME"]}
         signed_in = current_user.is_authenticated
         return {
             "site_name": app.config["SITE_NAME"],

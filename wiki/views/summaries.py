@@ -12,7 +12,7 @@ from wiki.errors import BadInput
 from wiki.forms import ActionForm
 from wiki.mail import UNSUBSCRIBE_MARKER
 from wiki.models import SummaryState
-from wiki.services import outbox, summaries
+from wiki.services import outbox, summaries, summary_content, summary_email
 from wiki.web import page_or_fragment
 
 bp = Blueprint("summaries", __name__, url_prefix="/summaries")
@@ -62,7 +62,7 @@ def show(summary_id: int):
     summary = summaries.get_summary(current_user, summary_id)
     if summary.state == SummaryState.DRAFT:
         return redirect(url_for("summaries.edit", summary_id=summary.id))
-    body = Markup(summaries.archived_content(summary, url_for("email.preferences")))
+    body = Markup(summary_email.archived_content(summary, url_for("email.preferences")))
     progress = summaries.sending_progress(current_user, summary)
     html = render_template(
         "summaries/show.html", summary=summary, body=body, progress=progress, form=ActionForm()
@@ -93,11 +93,11 @@ def edit(summary_id: int):
     return render_template(
         "summaries/edit.html",
         summary=summary,
-        content=summaries.gather(summary.period_start, summary.period_end),
+        content=summary_content.gather(summary.period_start, summary.period_end),
         dropped=set(summary.dropped or []),
         recipients=summaries.recipients_count(summary),
         audiences=summaries.AUDIENCES,
-        quote_key=summaries.quote_key,
+        quote_key=summary_content.quote_key,
         form=ActionForm(),
     )
 
@@ -113,7 +113,7 @@ def preview(summary_id: int):
         "summaries/preview.html",
         summary=summary,
         email=email,
-        body=Markup(summaries.frozen_content(email.html, sample)),
+        body=Markup(summary_email.frozen_content(email.html, sample)),
         text=email.text.replace(UNSUBSCRIBE_MARKER, current_app.config["SITE_URL"] + sample),
         recipients=summaries.recipients_count(summary),
         form=ActionForm(),
