@@ -145,6 +145,20 @@ def test_the_email_is_rendered_without_a_request_with_links_under_a_site_url_wit
     assert all(link.startswith("https://intranet.example.com/council/") for link in links if link != UNSUBSCRIBE_MARKER)
 
 
+def test_a_suggestion_is_quoted_as_words_not_markdown(app, people):
+    with app.app_context():
+        page = make_page(people["lead"], slug="fy27-plan", title="FY27 plan", bodies=(PLAN,))
+        publish(people["lead"], page, 1)
+        start = utcnow()
+        idea = threads.suggest(
+            people["council"], page, 1, 8, 27, "Segments are banks.", "Segments are **banks** and [insurers](/p/x)."
+        )
+        threads.accept(people["lead"], idea)
+        publish(people["lead"], pages.get_page("fy27-plan"), 2)
+        [credit] = summary_content.gather(start, utcnow() + timedelta(seconds=1)).accepted
+    assert credit.text == "Segments are banks and insurers."
+
+
 def test_a_second_summary_the_same_day_tells_only_what_the_first_did_not(app, people, as_lead):
     council_period(app, people)
     first_id = compose(as_lead)

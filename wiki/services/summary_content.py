@@ -425,8 +425,9 @@ def _tactic_lines(now: datetime) -> list[TacticLine]:
     return [TacticLine(t, tactics.due_in_days(t, now) if t.status == TacticStatus.ACTIVE else None) for t in rows]
 
 
-def _short(text: str, limit: int = 280) -> str:
-    text = " ".join(text.split())
+def _short(markdown: str, limit: int = 280) -> str:
+    """A suggestion's or comment's Markdown as the few words an email quotes: the field reads words, not syntax."""
+    text = " ".join(markdown_as_text(markdown, current_app.config["SITE_URL"], references=False).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
