@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import files
-from bench.serving import PASSWORD, ROOT, free_port, gunicorn
+from bench.serving import PASSWORD, ROOT, VENV_BIN, free_port, gunicorn
 
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 
@@ -291,6 +291,9 @@ SEND_RECIPIENTS = 5_000
 
 
 def send_summary() -> dict:
+    """The real worker (`flask --app wsgi worker`, a process of its own) sending a summary to SEND_RECIPIENTS
+    through a local SMTP server: messages a second from queueing to the last one received, and the worker's
+    peak memory."""
     from aiosmtpd.controller import Controller
 
     class CountingHandler:
@@ -302,35 +305,59 @@ def send_summary() -> dict:
             return "250 2.0.0 Accepted"
 
     workdir = Path(tempfile.mkdtemp(prefix="council-wiki-send-"))
+    handler = CountingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
     try:
         database_url = f"sqlite:///{workdir / 'send.sqlite'}"
         summary_id = _send_setup(database_url)
-        handler = CountingHandler()
-        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-        controller.start()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-secret",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(controller.port),
+            "SITE_URL": "https://wiki.example.com",
+            "WORKER_POLL_SECONDS": "1",
+        }
+        worker = subprocess.Popen(
+            [str(VENV_BIN / "flask"), "--app", "wsgi", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+        )
         try:
-            child = subprocess.run(
-                [
-                    sys.executable,
-                    "-c",
-                    "from bench.__main__ import send_in_child; send_in_child()",
-                    database_url,
-                    str(controller.port),
-                    str(summary_id),
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
+            started = time.perf_counter()
+            _queue_in_child(database_url, summary_id)
+            deadline = time.time() + 600
+            while handler.count < SEND_RECIPIENTS and time.time() < deadline and worker.poll() is None:
+                time.sleep(0.05)
+            seconds = time.perf_counter() - started
+            peak_kb = _peak_kb(worker.pid)
         finally:
-            controller.stop()
+            worker.terminate()
+            worker.wait(30)
     finally:
+        controller.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    figures = json.loads(child.stdout.strip().splitlines()[-1])
     if handler.count != SEND_RECIPIENTS:
         raise RuntimeError(f"the SMTP server received {handler.count} messages, not {SEND_RECIPIENTS}")
-    return {"send_msgs_per_s": SEND_RECIPIENTS / figures["seconds"], "send_peak_mb": figures["peak_kb"] / 1024}
+    return {"send_msgs_per_s": SEND_RECIPIENTS / seconds, "send_peak_mb": peak_kb / 1024}
+
+
+def _queue_in_child(database_url: str, summary_id: int) -> None:
+    """What pressing Send does after freezing the email: one outbox row per recipient."""
+    code = (
+        "import sys; from wiki import create_app; from wiki.services import outbox; "
+        "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1]}); "
+        "ctx = app.app_context(); ctx.push(); outbox.queue(int(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", code, database_url, str(summary_id)], cwd=ROOT, check=True)
+
+
+def _peak_kb(pid: int) -> int:
+    """The process's peak resident memory (VmHWM), in kilobytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc: peak memory needs Linux")
 
 
 def _send_setup(database_url: str) -> int:
@@ -379,32 +406,6 @@ def _send_setup(database_url: str) -> int:
         db.session.remove()
         db.engine.dispose()
     return summary_id
-
-
-def send_in_child() -> None:
-    import resource
-
-    database_url, port, summary_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    from wiki import create_app
-    from wiki.services import outbox
-
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": port,
-            "SITE_URL": "https://wiki.example.com",
-        }
-    )
-    with app.app_context():
-        started = time.perf_counter()
-        outbox.queue(summary_id)
-        report = outbox.deliver(summary_id, retry_now=True)
-        seconds = time.perf_counter() - started
-    if not report.finished or report.sent != SEND_RECIPIENTS:
-        raise RuntimeError(f"sending stopped early: {report}")
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    print(json.dumps({"seconds": seconds, "peak_kb": peak_kb}))
 
 
 # -------------------------------------------------------------------------------------------------------
@@ -505,7 +506,7 @@ def main() -> None:
         "reanchor_200_ms": "p50 < 200",
         "view_200_threads_ratio": ">= 0.6",
         "send_msgs_per_s": ">= 300",
-        "send_peak_mb": "< 200 (sender's ru_maxrss)",
+        "send_peak_mb": "< 200 (the worker's VmHWM)",
         "compose_500_ms": "< 2000",
         "upload_20mb_ms": "< 20000 (FILE_PREVIEW_SECONDS); vs bare",
         "slide_diff_60_slides_ms": "< 100; vs word_diff",
