@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from wiki.errors import WikiError
 from wiki.models import SummaryState, utcnow
-from wiki.services import accounts, outbox, summaries, summary_content
+from wiki.services import accounts, outbox, schedule, summaries, summary_content
 
 users = AppGroup("users", help="Create and manage accounts.")
 summary = AppGroup("summary", help="The council's summary email.")
@@ -101,7 +101,8 @@ def set_password(email: str, password: str) -> None:
 @click.option("--due", is_flag=True, help="Send whatever the outbox has due, for every summary, and exit (for cron).")
 def send_summary(summary_id: int | None, due: bool) -> None:
     """Send a summary a lead has sent off, to everyone still waiting for it, now (after an outage, or when its
-    sending stopped); or, with --due, whatever is waiting, as one pass of the worker would.
+    sending stopped); or, with --due, whatever is waiting, as one pass of the worker would (the summary's
+    schedule included: a draft due is composed and the leads told).
 
     Exits non-zero while anyone is left without it, so cron can tell."""
     if due == (summary_id is not None):
@@ -136,6 +137,9 @@ def send_summary(summary_id: int | None, due: bool) -> None:
 
 
 def _send_due() -> None:
+    # The summary's schedule too (issue 12, part 2), so one cron line does all the worker does.
+    for line in schedule.report(schedule.run_due()):
+        click.echo(f"Schedule: {line}")
     reports = outbox.send_due()
     for summary_id, report in reports.items():
         line = f"Summary {summary_id}: sent {report.sent}, failed {report.failed}"
@@ -160,6 +164,17 @@ def worker() -> None:
     )
     run_until_signalled(app)
     click.echo(f"Worker {os.getpid()} stopped.")
+
+
+@summary.command("retry-failed")
+@click.argument("summary_id", type=int)
+def retry_failed_summary(summary_id: int) -> None:
+    """Put a summary's failed recipients back in the outbox; the worker (or `summary send ID`) sends them."""
+    try:
+        count = outbox.retry_failed(summary_id)
+    except WikiError as error:
+        _fail(error)
+    click.echo(f"Summary {summary_id}: {count} failed recipient{'s' if count != 1 else ''} will be tried again.")
 
 
 @summary.command("compose")

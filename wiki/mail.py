@@ -39,13 +39,16 @@ _QP_LINE = 75
 
 
 class SendFailure(Exception):
-    """A message that didn't go out. Permanent: this recipient will never get it (the server said so with a
-    5xx, or the address is unusable). Otherwise temporary: try again later."""
+    """A message that didn't go out, or may not have. Permanent: this recipient will never get it (the server
+    refused the address with 550, 551 or 553, or the address is unusable). Otherwise temporary: try again later.
+    outcome_unknown: the whole message went out but no answer came back (the connection dropped, or the reply
+    came after our timeout), so the server may have taken it."""
 
-    def __init__(self, reason: str, *, permanent: bool):
+    def __init__(self, reason: str, *, permanent: bool, outcome_unknown: bool = False):
         super().__init__(reason)
         self.reason = reason[:500]
         self.permanent = permanent
+        self.outcome_unknown = outcome_unknown
 
 
 @dataclass(frozen=True)
@@ -269,19 +272,27 @@ class SMTPTransport:
         options = () if message.isascii() else ("BODY=8BITMIME",)
         try:
             try:
-                (self._smtp or self._connect()).sendmail(sender, [recipient], message, options)
+                _transaction(self._smtp or self._connect(), sender, recipient, message, options)
             except (
                 smtplib.SMTPServerDisconnected,
                 smtplib.SMTPResponseException,
                 smtplib.SMTPRecipientsRefused,
             ) as error:
                 # Servers close connections that sat idle, some with a parting 421: a connection that worked
-                # before gets one fresh start. Neither case means the server accepted the message.
+                # before gets one fresh start. Neither case means the server accepted the message (a reply lost
+                # after the message went out is _ReplyLost, and is never resent here).
                 if not worked_before or not _closing(error):
                     raise
                 self._drop()
-                self._connect().sendmail(sender, [recipient], message, options)
+                _transaction(self._connect(), sender, recipient, message, options)
             self._sent_on_connection += 1
+        except _ReplyLost as lost:
+            self._drop()
+            raise SendFailure(
+                f"No answer from the mail server after the message went out, so it may have arrived: {lost.error}",
+                permanent=False,
+                outcome_unknown=True,
+            ) from lost.error
         except OSError as error:  # smtplib's errors are OSErrors too
             if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
                 # The connection is in an unknown state; the next message starts a new one.
@@ -319,6 +330,57 @@ class SMTPTransport:
         self._drop()
 
 
+class _ReplyLost(Exception):
+    """The message went out whole, but its reply didn't come back: deliberately not an OSError, so nothing that
+    retries a failed transaction at once catches it."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _transaction(smtp: smtplib.SMTP, sender: str, recipient: str, message: bytes, options: tuple[str, ...]) -> None:
+    """What smtplib's sendmail() does for one recipient, except that it tells a failure before the message
+    went out (nothing can have arrived: safe to send again) from a reply lost after it (_ReplyLost)."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    data = _LEADING_DOT.sub(b"..", message)
+    try:
+        smtp.send(data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+        code, reply = smtp.getreply()
+    except OSError as error:
+        # Even a send that failed part way may have carried the final dot before the connection went.
+        raise _ReplyLost(error) from error
+    if code != 250:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _end_transaction(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as smtplib does: a 421 means the server is closing; otherwise RSET for the next one."""
+    if code == 421:
+        smtp.close()
+        return
+    try:
+        smtp.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass
+
+
 def _closing(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return any(code == 421 for code, _ in error.recipients.values())
@@ -329,21 +391,29 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
 
 
+# RCPT TO answers that refuse this one address for good (no such mailbox, not local, mailbox name not
+# allowed). Any other 5xx there (554 relaying denied, 552 mailbox full…), a 5xx to MAIL FROM and any answer to
+# the message itself (554 "transaction failed") are about the server, the settings or the moment.
+_NO_SUCH_RECIPIENT = frozenset({550, 551, 553})
+
+
 def _classify(error: Exception) -> SendFailure:
-    """Only the server's 5xx answer about this recipient or this message is permanent: everything else (the
-    connection, the login, the sender address, a 4xx) is a problem of the moment or of the settings."""
+    """Only the server's refusal of this recipient's address is permanent: everything else (the connection, the
+    login, the sender address, the transaction, a 4xx) is a problem of the moment or of the settings, retried."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(error.recipients.values()))
-        return SendFailure(f"The mail server refused the recipient: {_reply(code, text)}", permanent=code >= 500)
+        return SendFailure(
+            f"The mail server refused the recipient: {_reply(code, text)}", permanent=code in _NO_SUCH_RECIPIENT
+        )
     if isinstance(error, smtplib.SMTPSenderRefused):
         return SendFailure(
             f"The mail server refused the sender address (MAIL_FROM): {_reply(error.smtp_code, error.smtp_error)}",
             permanent=False,
         )
     if isinstance(error, smtplib.SMTPDataError):
+        # The same message goes to everyone, so a refusal of it says nothing about this recipient.
         return SendFailure(
-            f"The mail server refused the message: {_reply(error.smtp_code, error.smtp_error)}",
-            permanent=error.smtp_code >= 500,
+            f"The mail server refused the message: {_reply(error.smtp_code, error.smtp_error)}", permanent=False
         )
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return SendFailure(

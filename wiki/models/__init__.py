@@ -49,6 +49,7 @@ from wiki.models.files import Attachment, Blob, FileDecision, FileImage, FileVer
 
 # The field's voice (issue 10): one module per area, imported here so its tables are registered.
 from wiki.models.rounds import CommentRound
+from wiki.models.schedule import SummarySchedule  # the summary's schedule (issue 12)
 from wiki.models.shares import Share
 from wiki.models.variants import Variant, VariantOffer, VariantOrigin, VariantRevision, VariantShare
 
@@ -77,6 +78,7 @@ __all__ = [
     "Role",
     "Summary",
     "SummaryDelivery",
+    "SummarySchedule",
     "SummaryState",
     "Tactic",
     "tactic_pages",

@@ -342,6 +342,7 @@ class NotificationKind(enum.StrEnum):
     REQUEST = "request"  # a content request moved on (issue 10, part 2)
     SHARE = "share"  # a rep sent a page to a client (issue 10, part 4)
     ROUND = "round"  # a field comment in a comment round (issue 10, part 3)
+    SUMMARY = "summary"  # the schedule composed a summary draft, or it waits unsent (issue 12, part 2)
 
 
 class Notification(db.Model):
@@ -533,6 +534,9 @@ class DeliveryState(enum.StrEnum):
     SENDING = "sending"  # claimed by a sender; a claim older than the lease is taken over
     SENT = "sent"
     FAILED = "failed"  # refused for good (or out of retries); the reason is kept
+    # Two attempts went unanswered (the connection dropped after the message, or the reply came too late): the
+    # recipient may have it twice or not at all, and a third copy is never sent. A lead checks with them.
+    UNCERTAIN = "uncertain"
 
 
 class SummaryDelivery(db.Model):
@@ -559,6 +563,9 @@ class SummaryDelivery(db.Model):
     message_id: Mapped[str] = mapped_column(String(255))
     last_error: Mapped[str] = mapped_column(String(500), default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Attempts whose outcome is unknown (the server may have taken the message): it bounds the copies a
+    # recipient can get, so it is never reset, not even when a lead retries the failed recipients.
+    unknown_outcomes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     summary: Mapped[Summary] = relationship()
     user: Mapped[User] = relationship()

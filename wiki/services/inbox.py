@@ -27,6 +27,7 @@ def notify(
     attachment: Attachment | None = None,
     version: FileVersion | None = None,
     unit: int | None = None,
+    actor_too: bool = False,
 ) -> None:
     """The one way something lands in people's inboxes: once each, never to whoever did it, in the caller's
     transaction (so a notice exists exactly when what it announces does). A notice is about a page, or about a
@@ -35,7 +36,8 @@ def notify(
 
     A notice about a file version reaches only those who may read that version: a draft's name is not the
     field's to learn (issue 11), not even from a role that changed since they uploaded."""
-    recipients = {uid for uid in user_ids if uid and uid != actor.id}
+    # actor_too: the notice comes from no one (the summary schedule, credited to a lead who didn't act).
+    recipients = {uid for uid in user_ids if uid and (actor_too or uid != actor.id)}
     if version is not None and recipients:
         recipients = {
             person.id

@@ -3,7 +3,9 @@
 Rows are claimed atomically (two senders never take the same row), sent over one SMTP connection, and each
 result is committed right after its message went out, so a crash or an SMTP outage resumes where it stopped.
 SMTP can't promise exactly-once: if the server accepted a message and we crashed before recording it, that
-one message goes again, with the same Message-ID so mail clients show it once.
+one message goes again, with the same Message-ID so mail clients show it once. A reply lost after the message
+went out (the connection dropped, or the answer came after our timeout) is counted on the delivery: the message
+goes again once, and a second lost reply ends the delivery as UNCERTAIN rather than send a third copy.
 
 The worker process (wiki/worker.py) calls send_due() over and over; the web process only queues and marks. A
 sender renews its claim every OUTBOX_HEARTBEAT_SECONDS, so a claim left alone for OUTBOX_LEASE_SECONDS belongs to
@@ -30,6 +32,8 @@ from wiki.services.permissions import can_publish
 
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 8
+# Attempts that may each have put a copy in the recipient's mailbox: the first is followed by one more try.
+MAX_UNKNOWN_OUTCOMES = 2
 MAX_REFUSALS_IN_A_ROW = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
@@ -43,6 +47,8 @@ class DeliveryReport:
 
     sent: int = 0
     failed: int = 0
+    # Ended after a second lost reply: the recipient may have it twice, or not at all.
+    uncertain: int = 0
     # Temporary failures put back for a later attempt (a run stops at the first one).
     deferred: int = 0
     # Why the run ended before the outbox was empty; empty when it simply ran out of due rows.
@@ -75,6 +81,9 @@ class Progress:
     sending: int  # claimed by a sender right now
     failures: list[RecipientStatus] = field(default_factory=list)
     retries: list[RecipientStatus] = field(default_factory=list)
+    # Ended with two lost replies: a lead checks with these people whether they got it.
+    uncertain: int = 0
+    uncertainties: list[RecipientStatus] = field(default_factory=list)
     next_attempt_at: datetime | None = None
     # Why sending stopped for a person to fix; empty while it goes on.
     stopped: str = ""
@@ -347,6 +356,28 @@ def resume(summary_id: int, *, actor: User | None = None) -> None:
         )
 
 
+def retry_failed(summary_id: int, *, actor: User | None = None) -> int:
+    """A lead's "Retry failed recipients" (and `summary retry-failed ID`): every failed delivery goes back to
+    pending, with its attempts counted afresh, and the worker sends them; a summary already marked sent is
+    sending again. Uncertain deliveries stay as they are: sending those again could be a third copy.
+    Returns how many went back."""
+    if actor is not None:
+        require(can_publish(actor), "Only marketing leads send the summary.")
+    with write_transaction() as session:
+        summary = lock_row(session, select(Summary).where(Summary.id == summary_id))
+        _sendable(summary, summary_id)
+        again = session.execute(
+            update(Delivery)
+            .where(Delivery.summary_id == summary_id, Delivery.state == DeliveryState.FAILED)
+            .values(state=DeliveryState.PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if again:
+            # A lead asking to go on also lifts a stop for the mail settings (ten refusals in a row).
+            summary.state, summary.finished_at, summary.sending_stopped = SummaryState.SENDING, None, ""
+    return again
+
+
 def _claim(summary_id: int, retry_now: bool, limit: int) -> tuple[str, datetime, list[Row]]:
     """Take up to `limit` due rows for this sender alone, in one statement.
 
@@ -365,7 +396,15 @@ def _claim(summary_id: int, retry_now: bool, limit: int) -> tuple[str, datetime,
             .execution_options(synchronize_session=False)
         )
         rows = session.execute(
-            select(Delivery.id, Delivery.user_id, Delivery.email, Delivery.name, Delivery.message_id, Delivery.attempts)
+            select(
+                Delivery.id,
+                Delivery.user_id,
+                Delivery.email,
+                Delivery.name,
+                Delivery.message_id,
+                Delivery.attempts,
+                Delivery.unknown_outcomes,
+            )
             .where(Delivery.summary_id == summary_id, Delivery.claim_token == token)
             .order_by(Delivery.id)
         ).all()
@@ -385,6 +424,7 @@ _RECORD = (
     .values(
         state=bindparam("outcome"),
         attempts=bindparam("attempt"),
+        unknown_outcomes=bindparam("unknown"),
         next_attempt_at=bindparam("retry_at"),
         sent_at=bindparam("done_at"),
         last_error=bindparam("error"),
@@ -397,8 +437,8 @@ _RECORD = (
 def _send_one(
     letter: Letter, transport: Transport, token: str, row: Row, report: DeliveryReport
 ) -> DeliveryState | None:
-    """Send one message and record the outcome at once: SENT, FAILED, or PENDING (to retry later). None
-    when another sender has taken the row over."""
+    """Send one message and record the outcome at once: SENT, FAILED, UNCERTAIN, or PENDING (to retry later).
+    None when another sender has taken the row over."""
     failure = None
     try:
         recipient = Recipient(row.email, row.name, row.message_id, subscriptions.unsubscribe_url(row.user_id))
@@ -407,12 +447,27 @@ def _send_one(
         failure = error
     now = utcnow()
     attempt = row.attempts + 1
-    record = {"row_id": row.id, "token": token, "attempt": attempt, "retry_at": now, "done_at": None, "error": ""}
+    unknown = row.unknown_outcomes + (failure is not None and failure.outcome_unknown)
+    record = {
+        "row_id": row.id,
+        "token": token,
+        "attempt": attempt,
+        "unknown": unknown,
+        "retry_at": now,
+        "done_at": None,
+        "error": "",
+    }
     if failure is None:
         record |= {"outcome": DeliveryState.SENT, "done_at": now}
-    elif failure.permanent or attempt >= MAX_ATTEMPTS:
-        reason = failure.reason if failure.permanent else f"Gave up after {attempt} attempts: {failure.reason}"
-        record |= {"outcome": DeliveryState.FAILED, "error": reason[:500]}
+    elif failure.outcome_unknown and unknown >= MAX_UNKNOWN_OUTCOMES:
+        reason = f"No answer from the mail server twice, so no third copy was sent: {failure.reason}"
+        record |= {"outcome": DeliveryState.UNCERTAIN, "error": reason[:500]}
+    elif failure.permanent:
+        record |= {"outcome": DeliveryState.FAILED, "error": failure.reason}
+    elif attempt >= MAX_ATTEMPTS:
+        reason = f"Gave up after {attempt} attempts: {failure.reason}"
+        # An earlier attempt whose reply was lost may have arrived.
+        record |= {"outcome": DeliveryState.UNCERTAIN if unknown else DeliveryState.FAILED, "error": reason[:500]}
     else:
         record |= {"outcome": DeliveryState.PENDING, "retry_at": now + backoff(attempt), "error": failure.reason}
     with write_transaction() as session:
@@ -424,6 +479,8 @@ def _send_one(
         report.sent += 1
     elif record["outcome"] == DeliveryState.FAILED:
         report.failed += 1
+    elif record["outcome"] == DeliveryState.UNCERTAIN:
+        report.uncertain += 1
     else:
         report.deferred += 1
         report.stopped = failure.reason
@@ -491,6 +548,7 @@ def progress(summary_id: int, *, actor: User | None = None, limit: int = 50) -> 
         return [RecipientStatus(*row) for row in rows]
 
     retries = recipients(Delivery.state == DeliveryState.PENDING, tried, order=Delivery.next_attempt_at)
+    uncertain = DeliveryState.UNCERTAIN
     return Progress(
         stopped=summary.sending_stopped,
         no_sender=summary.state == SummaryState.SENDING and not summary.sending_stopped and _no_sender(summary),
@@ -503,6 +561,8 @@ def progress(summary_id: int, *, actor: User | None = None, limit: int = 50) -> 
         sending=counts[DeliveryState.SENDING],
         failures=recipients(Delivery.state == DeliveryState.FAILED, order=Delivery.id),
         retries=retries,
+        uncertain=counts[uncertain],
+        uncertainties=recipients(Delivery.state == uncertain, order=Delivery.id) if counts[uncertain] else [],
         next_attempt_at=retries[0].next_attempt_at if retries else None,
     )
 

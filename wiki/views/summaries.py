@@ -12,7 +12,8 @@ from wiki.errors import BadInput
 from wiki.forms import ActionForm
 from wiki.mail import UNSUBSCRIBE_MARKER
 from wiki.models import SummaryState
-from wiki.services import outbox, summaries, summary_content, summary_email
+from wiki.schedule_rules import WEEKDAYS
+from wiki.services import outbox, schedule, summaries, summary_content, summary_email
 from wiki.web import page_or_fragment
 
 bp = Blueprint("summaries", __name__, url_prefix="/summaries")
@@ -139,6 +140,21 @@ def resume(summary_id: int):
     return redirect(url_for("summaries.show", summary_id=summary.id), code=303)
 
 
+# Retry failed recipients (issue 12, part 4) ------------------------------------------------------------
+
+
+@bp.post("/<int:summary_id>/retry-failed")
+@login_required
+def retry_failed(summary_id: int):
+    summary = summaries.get_summary(current_user, summary_id)
+    count = outbox.retry_failed(summary.id, actor=current_user)
+    if count:
+        flash(f"{count} failed recipient{'s' if count != 1 else ''} will be tried again.", "success")
+    else:
+        flash("No recipient has failed.", "info")
+    return redirect(url_for("summaries.show", summary_id=summary.id), code=303)
+
+
 @bp.get("/<int:summary_id>/progress")
 @login_required
 def progress(summary_id: int):
@@ -160,3 +176,57 @@ def discard(summary_id: int):
     flash("Draft discarded.", "info")
     return redirect(url_for("summaries.index"), code=303)
 
+
+# The schedule (issue 12, part 2): when the worker composes the next draft for the leads ----------------
+
+
+def _whole_number(name: str, label: str) -> int:
+    raw = (request.form.get(name) or "").strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadInput(f"{label} must be a whole number, not “{raw[:20]}”.", field=name) from None
+
+
+@bp.route("/schedule", methods=["GET", "POST"])
+@login_required
+def schedule_settings():
+    saved = schedule.current(current_user)
+    if request.method == "GET":
+        return _schedule_page(saved)
+    try:
+        schedule.save(
+            current_user,
+            every_days=_whole_number("every_days", "“Every … days”"),
+            weekday=_whole_number("weekday", "The weekday"),
+            hour=_whole_number("hour", "The hour"),
+            zone=request.form.get("time_zone", ""),
+            enabled=request.form.get("enabled") == "on",
+        )
+    except BadInput as error:
+        # The form again with what the lead typed, and the message beside its field.
+        return _schedule_page(saved, error, request.form.to_dict()), error.status
+    flash("The schedule is saved.", "success")
+    return redirect(url_for("summaries.schedule_settings"), code=303)
+
+
+def _schedule_page(saved, error: BadInput | None = None, typed: dict | None = None):
+    shown = typed or {
+        "every_days": saved.every_days,
+        "weekday": saved.weekday,
+        "hour": saved.hour,
+        "time_zone": saved.time_zone,
+        # Never saved yet: the form offers it on, as the lead came here to set it up.
+        "enabled": "on" if saved.enabled or saved.id is None else "",
+    }
+    return render_template(
+        "summaries/schedule.html",
+        saved=saved,
+        shown=shown,
+        description=schedule.describe(saved),
+        next_due=schedule.in_its_zone(saved, saved.next_due_at),
+        last_due=schedule.in_its_zone(saved, saved.last_due_at),
+        weekdays=WEEKDAYS,
+        error=error,
+        form=ActionForm(),
+    )
