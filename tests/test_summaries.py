@@ -280,6 +280,50 @@ def test_each_recipient_gets_one_message_crediting_the_council_with_working_abso
         assert f"https://wiki.example.com/summaries/{summary_id}" in text
 
 
+def test_a_second_sent_summary_has_absolute_links_words_not_markdown_and_nothing_the_first_told(
+    app, people, as_lead
+):
+    from tests.conftest_mail import mail_server
+    from wiki.services import outbox
+
+    council_period(app, people)
+    first_id = compose(as_lead)
+    with app.app_context():
+        first_items = summary_content.gather(*_period(first_id))
+        first_titles = {credit.text for credit in first_items.accepted + first_items.resolved}
+    assert len(first_titles) == 2
+    with mail_server(app) as mailbox, app.app_context():
+        summaries.start_sending(people["lead"], db.session.get(Summary, first_id))
+        outbox.deliver(first_id)
+        page = pages.get_page("fy27-plan")
+        pages.save_revision(
+            people["council"],
+            pages.EditSubmission("fy27-plan", page.head.body + "\n## Events\n\n**Webinars** monthly.\n", "", 4),
+        )
+        publish(people["lead"], pages.get_page("fy27-plan"), 5)
+        today = utcnow().date()
+        second = summaries.create_draft(people["lead"], *summaries.period_of_days(today, today))
+        everything = set(summary_content.gather(second.period_start, second.period_end).keys())
+        summaries.update_draft(
+            people["lead"], second, "More news", "See the [plan](/p/fy27-plan), **now**.", everything, ["lead"]
+        )
+        second_id = second.id
+        mailbox.received.clear()
+        summaries.start_sending(people["lead"], db.session.get(Summary, second_id))
+        outbox.deliver(second_id)
+    [received] = [r for r in mailbox.received if r.message["Subject"] == "More news"][:1]
+    html = received.message.get_body(("html",)).get_content()
+    text = received.message.get_body(("plain",)).get_content()
+    links = re.findall(r'href="([^"]+)"', html)
+    assert links and all(link.startswith("https://wiki.example.com/") for link in links)
+    for syntax in ("**", "## ", "](/"):
+        assert syntax not in text
+    assert "See the plan [1], now." in text and "[1] https://wiki.example.com/p/fy27-plan" in text
+    assert "Webinars monthly" in text
+    for told in first_titles:
+        assert told not in html and told not in text
+
+
 def test_cron_composes_a_draft_and_lists_every_summary(app, people):
     council_period(app, people)
     runner = app.test_cli_runner()
