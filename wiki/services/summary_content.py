@@ -194,6 +194,17 @@ def _told(column, periods: list[tuple[datetime, datetime]]):
     return or_(false(), *(and_(column >= begins, column < ends) for begins, ends in periods))
 
 
+def _new_in(start: datetime, end: datetime, sent: list[tuple[datetime, datetime]], column) -> tuple:
+    """SQL conditions: the moment in `column` is in the period and no summary that went out told it yet."""
+    return (column >= start, column < end, ~_told(column, sent))
+
+
+def _known_before(start: datetime, sent: list[tuple[datetime, datetime]], column):
+    """SQL: the field was told of the moment in `column` before this summary: before its period, or by a summary
+    that went out."""
+    return or_(column < start, _told(column, sent))
+
+
 def _published_changes(start: datetime, end: datetime, sent: list[tuple[datetime, datetime]]) -> list[PageChange]:
     """Per page, what the field reads now that it didn't before the period: the newest approval in the
     period against the one before it."""
@@ -201,9 +212,7 @@ def _published_changes(start: datetime, end: datetime, sent: list[tuple[datetime
         select(Approval)
         .where(
             Approval.decision == Decision.APPROVED,
-            Approval.created_at >= start,
-            Approval.created_at < end,
-            ~_told(Approval.created_at, sent),
+            *_new_in(start, end, sent, Approval.created_at),
         )
         .options(selectinload(Approval.revision), selectinload(Approval.decided_by))
         .order_by(Approval.created_at, Approval.id)
@@ -220,8 +229,7 @@ def _published_changes(start: datetime, end: datetime, sent: list[tuple[datetime
             .where(
                 Approval.page_id == page_id,
                 Approval.decision == Decision.APPROVED,
-                # What the field was last told about: published before the period, or in a summary already sent.
-                or_(Approval.created_at < start, _told(Approval.created_at, sent)),
+                _known_before(start, sent, Approval.created_at),
                 Revision.number < approval.revision.number,
             )
             .order_by(Revision.number.desc())
@@ -276,9 +284,7 @@ def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, d
         .join(Page, Page.id == Attachment.page_id)
         .where(
             FileDecision.decision == Decision.APPROVED,
-            FileDecision.created_at >= start,
-            FileDecision.created_at < end,
-            ~_told(FileDecision.created_at, sent),
+            *_new_in(start, end, sent, FileDecision.created_at),
             Page.published_revision_id.is_not(None),
         )
         .options(selectinload(FileDecision.version), selectinload(FileDecision.decided_by))
@@ -297,7 +303,7 @@ def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, d
             .where(
                 FileDecision.attachment_id == attachment_id,
                 FileDecision.decision == Decision.APPROVED,
-                or_(FileDecision.created_at < start, _told(FileDecision.created_at, sent)),
+                _known_before(start, sent, FileDecision.created_at),
                 FileVersion.number < version.number,
             )
             .order_by(FileVersion.number.desc())
@@ -342,9 +348,7 @@ def _accepted_suggestions(
             Page.published_revision_id.isnot(None),
             Thread.kind == ThreadKind.SUGGESTION,
             Thread.state == ThreadState.ACCEPTED,
-            Thread.decided_at >= start,
-            Thread.decided_at < end,
-            ~_told(Thread.decided_at, sent),
+            *_new_in(start, end, sent, Thread.decided_at),
         )
         .options(
             selectinload(Thread.author),
@@ -381,9 +385,7 @@ def _resolved_recommendations(
         .where(
             Thread.kind == ThreadKind.COMMENT,
             Thread.state == ThreadState.RESOLVED,
-            Thread.decided_at >= start,
-            Thread.decided_at < end,
-            ~_told(Thread.decided_at, sent),
+            *_new_in(start, end, sent, Thread.decided_at),
             Page.published_revision_id.isnot(None),
         )
         .options(
