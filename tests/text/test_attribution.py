@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wiki.text import attribution
 from wiki.text.attribution import attribute
 
 BASE = "# Plan\n\nSegments are banks.\n\nPricing is flat.\n"
@@ -62,3 +65,32 @@ def test_diff_rebuilds_both_texts_and_every_marker_is_credited_to_its_revision(p
             for number in range(2, len(edits) + 2):
                 if f"marker{number}" in chunk.text:
                     assert chunk.by == number
+
+
+def _plan(paragraphs: int) -> list[str]:
+    rng = random.Random(2)
+    words = "segment value bank union webinar lead council field deck region quarter budget".split()
+    return [" ".join(rng.choice(words) for _ in range(60)) + "." for _ in range(paragraphs)]
+
+
+def test_fifty_revisions_of_a_long_plan_are_each_credited_with_their_own_words():
+    paragraphs = _plan(200)
+    base = "\n\n".join(paragraphs) + "\n"
+    versions = []
+    for number in range(1, 51):
+        paragraphs[(number * 37) % len(paragraphs)] += f" marker{number}"
+        versions.append((number, "\n\n".join(paragraphs) + "\n"))
+    inserted = changes(attribute(base, versions), "insert")
+    assert sorted(inserted, key=lambda change: change[1]) == [(f" marker{n}", n) for n in range(1, 51)]
+
+
+def test_past_the_series_budget_changes_are_credited_coarsely_and_both_texts_still_rebuild(monkeypatch):
+    monkeypatch.setattr(attribution, "SERIES_DIFFS", 0)
+    paragraphs = _plan(20)
+    base = "\n\n".join(paragraphs) + "\n"
+    r2 = base.replace(paragraphs[3], paragraphs[3] + " marker2")
+    r3 = r2.replace(paragraphs[9], paragraphs[9] + " marker3")
+    chunks = attribute(base, [(2, r2), (3, r3)])
+    assert "".join(c.text for c in chunks if c.op != "insert") == base
+    assert "".join(c.text for c in chunks if c.op != "delete") == r3
+    assert {by for _, by in changes(chunks, "insert")} == {3}

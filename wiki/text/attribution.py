@@ -7,7 +7,10 @@ from bisect import bisect_right
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
-from wiki.text.diff import Chunk, word_diff
+from wiki.text.diff import LINE_BUDGET, WORD_BUDGET, Budget, Chunk, word_diff
+
+# How many diffs' worth of time tracing a series of versions may take, on top of the diff base → last.
+SERIES_DIFFS = 4
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,17 @@ def _take(runs: Iterator[_Run], pending: list[_Run], length: int) -> list[_Run]:
 def attribute(base: str, versions: Sequence[tuple[Hashable, str]]) -> list[Attributed]:
     """The word diff base → last version, with each inserted or deleted stretch credited to its version.
 
-    `versions` are (key, text) in the order they were written, each on top of the previous one."""
+    `versions` are (key, text) in the order they were written, each on top of the previous one. The diffs
+    between versions share one budget of a few diffs' worth, so fifty versions cost a bounded time whatever they
+    are; past it, a version's changes are traced by whole lines, or the whole text, which credits them
+    more coarsely but never to a version that didn't touch them."""
+    series = Budget(words=SERIES_DIFFS * WORD_BUDGET, lines=SERIES_DIFFS * LINE_BUDGET)
     runs = [_Run(len(base), None, 0)] if base else []
     deletions: list[tuple[int, int, Hashable]] = []
     current = base
     for key, text in versions:
         source, pending, new_runs = iter(runs), [], []
-        for chunk in word_diff(current, text):
+        for chunk in word_diff(current, text, series):
             if chunk.op == "insert":
                 new_runs.append(_Run(len(chunk.text), key, None))
                 continue

@@ -1,4 +1,12 @@
-"""Word-level diffs for reading changes: inline with folded context, or side by side."""
+"""Word-level diffs for reading changes: inline with folded context, or side by side.
+
+Lines first, then words inside each changed block of lines (MediaWiki's way): the line diff is cheap and
+finds what stayed, so the word diff only ever sees the few lines that changed. Both run in Google's C++
+diff-match-patch. Each word diff is charged what it can cost, (n + m) × D for n and m tokens and D edits,
+against a budget per block and per call. A block too costly to diff as a whole is diffed line by line, and
+what is still over budget shows as whole lines removed and added. So a hostile pair of unrelated 100 KB
+versions costs a few milliseconds, and the same two texts always give the same diff.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +14,26 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from diff_match_patch import diff_match_patch
+from fast_diff_match_patch import diff as _cpp_diff
+from rapidfuzz.distance import Indel
 
 Op = Literal["equal", "insert", "delete"]
-_OPS: dict[int, Op] = {0: "equal", 1: "insert", -1: "delete"}
+_OPS: dict[str, Op] = {"=": "equal", "+": "insert", "-": "delete"}
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Tokens are encoded as single characters; start past the control characters to keep them printable.
+# Tokens and lines are encoded as single characters; start past the control characters to keep them printable.
 _FIRST_CODE = 0x100
+_MOST_CODES = 0x10FFFF - _FIRST_CODE
+# What diffs may cost, counted in comparisons. Myers' diff costs (n + m) × D for n and m items and D edits, and
+# the C++ diff's substring check up to n × m on repetitive text, so both are bounded, for the part between the
+# common beginning and end. A comparison costs about 15 ns here (in the C++ diff of a rewritten paragraph,
+# the slowest case), so a block may cost about 8 ms and one diff about 20 ms of words and 30 ms of lines. A
+# paragraph with a few words changed costs a few thousand.
+BLOCK_BUDGET = 500_000
+WORD_BUDGET = 1_500_000
+LINE_BUDGET = 2_000_000
+# Each diff also costs its Python around the C++, about as much as this many comparisons.
+_OVERHEAD = 2_000
 
 
 @dataclass(frozen=True)
@@ -44,43 +64,186 @@ class DiffStats:
     deleted_words: int
 
 
-def _differ() -> diff_match_patch:
-    dmp = diff_match_patch()
-    # A diff that takes longer than this falls back to a coarser (still correct) answer.
-    dmp.Diff_Timeout = 1.0
-    return dmp
+@dataclass
+class Budget:
+    """What is left to spend on diffs: one per diff, or one shared by a series of diffs. Past it, lines that
+    changed show as removed and added whole, and texts that changed past it, as one whole change."""
+
+    words: int = WORD_BUDGET
+    lines: int = LINE_BUDGET
 
 
-def _encode(tokens: list[str], table: dict[str, str]) -> str:
+def _encode(items: list[str], table: dict[str, str]) -> str:
     out = []
-    for token in tokens:
-        code = table.get(token)
+    for item in items:
+        code = table.get(item)
         if code is None:
             code = chr(_FIRST_CODE + len(table))
-            table[token] = code
+            table[item] = code
         out.append(code)
     return "".join(out)
 
 
-def word_diff(old: str, new: str) -> list[Chunk]:
-    """Diff on words, spaces and punctuation: each token is one character to diff-match-patch."""
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+def _common_ends(a: str, b: str) -> tuple[int, int]:
+    """How many characters the two strings share at the start and, after that, at the end."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    prefix, low, high = low, 0, min(len(a), len(b)) - low
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle :] == b[len(b) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return prefix, low
+
+
+def _ops(a: str, b: str, allowed: int, cleanup: str) -> tuple[list[tuple[str, int]] | None, int]:
+    """The C++ diff of two encoded strings and what it cost, or None when it would cost more than allowed.
+
+    D is counted first, by a bit-parallel check that gives up past the limit. The C++ diff then runs with no
+    deadline: a deadline would make the answer depend on the machine's load."""
+    prefix, suffix = _common_ends(a, b)
+    n, m = len(a) - prefix - suffix, len(b) - prefix - suffix
+    allowed -= _OVERHEAD
+    if n * m > allowed:
+        return None, _OVERHEAD
+    cost = _OVERHEAD
+    if n and m:
+        most_edits = allowed // (n + m)
+        edits = Indel.distance(a[prefix : len(a) - suffix], b[prefix : len(b) - suffix], score_cutoff=most_edits)
+        if edits > most_edits:
+            return None, cost
+        cost += (n + m) * edits
+    return _cpp_diff(a, b, timelimit=0, cleanup=cleanup, counts_only=True), cost
+
+
+def _line_blocks(old: str, new: str, budget: Budget) -> list[tuple[list[str], list[str]]]:
+    """The two texts as a run of (old lines, new lines) blocks: unchanged blocks have the same lines on both
+    sides, changed blocks have no line in common. Texts too unlike to line up cheaply are one changed block."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    if a == b:
+        return [(a, b)] if a else []
+    ops = None
+    if len(set(a) | set(b)) <= _MOST_CODES:
+        table: dict[str, str] = {}
+        ops, cost = _ops(_encode(a, table), _encode(b, table), budget.lines, "No")
+        budget.lines -= cost
+    if ops is None:
+        return [(a, b)]
+    blocks: list[tuple[list[str], list[str]]] = []
+    i = j = 0
+    removed: list[str] = []
+    added: list[str] = []
+    for op, length in ops:
+        if op == "=":
+            if removed or added:
+                blocks.append((removed, added))
+                removed, added = [], []
+            blocks.append((a[i : i + length], b[j : j + length]))
+            i, j = i + length, j + length
+        elif op == "-":
+            removed.extend(a[i : i + length])
+            i += length
+        else:
+            added.extend(b[j : j + length])
+            j += length
+    if removed or added:
+        blocks.append((removed, added))
+    return blocks
+
+
+def _whole(old: str, new: str) -> list[Chunk]:
+    return [chunk for chunk in (Chunk("delete", old), Chunk("insert", new)) if chunk.text]
+
+
+def _words(old: str, new: str, budget: Budget) -> list[Chunk] | None:
+    """The word diff of two passages, or None when it would cost more than the budget allows."""
+    if not old or not new:
+        return _whole(old, new)
+    if budget.words <= _OVERHEAD:
+        return None
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    if len(set(a) | set(b)) > _MOST_CODES:
+        return None
     table: dict[str, str] = {}
-    if len(set(old_tokens) | set(new_tokens)) > 0x10FFFF - _FIRST_CODE:
-        return _merge_adjacent(_raw_diff(old, new))
-    encoded_old, encoded_new = _encode(old_tokens, table), _encode(new_tokens, table)
-    decode = {code: token for token, code in table.items()}
-    dmp = _differ()
-    diffs = dmp.diff_main(encoded_old, encoded_new, False)
-    dmp.diff_cleanupSemantic(diffs)
-    return _merge_adjacent([Chunk(_OPS[op], "".join(decode[c] for c in text)) for op, text in diffs])
+    ops, cost = _ops(_encode(a, table), _encode(b, table), min(BLOCK_BUDGET, budget.words), "Semantic")
+    budget.words -= cost
+    if ops is None:
+        return None
+    chunks: list[Chunk] = []
+    i = j = 0
+    for op, length in ops:
+        if op == "+":
+            chunks.append(Chunk("insert", "".join(b[j : j + length])))
+            j += length
+        else:
+            chunks.append(Chunk(_OPS[op], "".join(a[i : i + length])))
+            i += length
+            j += length if op == "=" else 0
+    return chunks
 
 
-def _raw_diff(old: str, new: str) -> list[Chunk]:
-    dmp = _differ()
-    diffs = dmp.diff_main(old, new)
-    dmp.diff_cleanupSemantic(diffs)
-    return [Chunk(_OPS[op], text) for op, text in diffs]
+def _changed(old_lines: list[str], new_lines: list[str], budget: Budget) -> list[Chunk]:
+    """A changed block word by word; if that costs too much, line by line; what is left, as whole lines."""
+    old, new = "".join(old_lines), "".join(new_lines)
+    words = _words(old, new, budget)
+    if words is not None:
+        return words
+    paired = min(len(old_lines), len(new_lines))
+    if paired == 1:
+        return _whole(old, new)
+    chunks: list[Chunk] = []
+    index = 0
+    while index < paired and budget.words > _OVERHEAD:
+        left, right = old_lines[index], new_lines[index]
+        chunks.extend(_words(left, right, budget) or _whole(left, right))
+        index += 1
+    chunks.extend(_whole("".join(old_lines[index:]), "".join(new_lines[index:])))
+    return chunks
+
+
+def word_diff(old: str, new: str, budget: Budget | None = None) -> list[Chunk]:
+    """Diff on words, spaces and punctuation, inside the lines that changed."""
+    budget = budget or Budget()
+    # A last line without its line break would never equal the same line elsewhere, and the diff would line
+    # up the two endings instead: text added after a page's last line would show as added before it.
+    ending = not (old.endswith("\n") and new.endswith("\n"))
+    if ending:
+        old, new = old + "\n", new + "\n"
+    chunks: list[Chunk] = []
+    for old_lines, new_lines in _line_blocks(old, new, budget):
+        if old_lines == new_lines:
+            chunks.append(Chunk("equal", "".join(old_lines)))
+        else:
+            chunks.extend(_changed(old_lines, new_lines, budget))
+    chunks = _merge_adjacent(chunks)
+    return _merge_adjacent(_without_last_line_break(chunks)) if ending else chunks
+
+
+def _without_last_line_break(chunks: list[Chunk]) -> list[Chunk]:
+    """Take back the line break word_diff added to the end of both texts."""
+    last = chunks[-1]
+    if last.op == "equal":
+        return chunks[:-1] + [Chunk("equal", last.text[:-1])]
+    # The other text's line break ends the last chunk on its side: an equal one gives it up to both sides,
+    # so the change after it starts with that break instead (the same texts, one character later).
+    other = next(i for i in range(len(chunks) - 1, -1, -1) if chunks[i].op != last.op)
+    before = chunks[other]
+    if before.op == "equal":
+        rest = "".join(chunk.text for chunk in chunks[other + 1 :])
+        return chunks[:other] + [Chunk("equal", before.text[:-1]), Chunk(last.op, "\n" + rest[:-1])]
+    return (
+        chunks[:other]
+        + [Chunk(before.op, before.text[:-1])]
+        + [Chunk(chunk.op, chunk.text) for chunk in chunks[other + 1 : -1]]
+        + [Chunk(last.op, last.text[:-1])]
+    )
 
 
 def _merge_adjacent(chunks: list[Chunk]) -> list[Chunk]:
@@ -125,27 +288,27 @@ def fold(chunks: list[Chunk], context_lines: int = 3) -> list[Chunk | Folded]:
 
 def side_by_side(old: str, new: str) -> list[Row]:
     """Lines aligned in two columns; changed line pairs get word-level highlighting."""
-    dmp = _differ()
-    old_chars, new_chars, lines = dmp.diff_linesToChars(old, new)
-    diffs = dmp.diff_main(old_chars, new_chars, False)
-    dmp.diff_charsToLines(diffs, lines)
+    budget = Budget()
     rows: list[Row] = []
     left_no = right_no = 0
-    deleted: list[str] = []
-    inserted: list[str] = []
-
-    def flush() -> None:
-        nonlocal left_no, right_no
-        for i in range(max(len(deleted), len(inserted))):
-            left = deleted[i] if i < len(deleted) else None
-            right = inserted[i] if i < len(inserted) else None
+    for old_lines, new_lines in _line_blocks(old, new, budget):
+        left_lines = [line.splitlines()[0] for line in old_lines]
+        right_lines = [line.splitlines()[0] for line in new_lines]
+        if old_lines == new_lines:
+            for line in left_lines:
+                left_no, right_no = left_no + 1, right_no + 1
+                rows.append(Row([Chunk("equal", line)], [Chunk("equal", line)], left_no, right_no))
+            continue
+        for index in range(max(len(left_lines), len(right_lines))):
+            left = left_lines[index] if index < len(left_lines) else None
+            right = right_lines[index] if index < len(right_lines) else None
             if left is not None and right is not None:
-                words = word_diff(left, right)
+                words = _words(left, right, budget) or _whole(left, right)
                 left_chunks = [c for c in words if c.op != "insert"]
                 right_chunks = [c for c in words if c.op != "delete"]
             else:
-                left_chunks = [Chunk("delete", left)] if left is not None else []
-                right_chunks = [Chunk("insert", right)] if right is not None else []
+                left_chunks = [Chunk("delete", left)] if left else []
+                right_chunks = [Chunk("insert", right)] if right else []
             left_no += left is not None
             right_no += right is not None
             rows.append(
@@ -156,22 +319,6 @@ def side_by_side(old: str, new: str) -> list[Row]:
                     right_no if right is not None else None,
                 )
             )
-        deleted.clear()
-        inserted.clear()
-
-    for op, text in diffs:
-        text_lines = text.splitlines()
-        if op == -1:
-            deleted.extend(text_lines)
-        elif op == 1:
-            inserted.extend(text_lines)
-        else:
-            flush()
-            for line in text_lines:
-                left_no += 1
-                right_no += 1
-                rows.append(Row([Chunk("equal", line)], [Chunk("equal", line)], left_no, right_no))
-    flush()
     return rows
 
 
