@@ -11,10 +11,10 @@ from werkzeug.test import encode_multipart
 from tests.factories import PASSWORD, make_user
 from tests.worlds import BLANK, Snapshot, Worlds
 from wiki import create_app
+from wiki.cache import clear_every_cache
 from wiki.extensions import db
 from wiki.files import extract, sandbox
 from wiki.models import User
-from wiki.services.rendering import cache, margins
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +46,7 @@ def app(request, tmp_path, worlds):
     app = create_app(app_config(worlds.test_url(tmp_path)))
     if not RICHER_WORLDS & set(request.fixturenames):
         worlds.blank(app)
-    cache.clear()
-    margins.clear()
+    clear_every_cache()
     yield app
     with app.app_context():
         db.session.remove()

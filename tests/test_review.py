@@ -228,3 +228,31 @@ def test_approval_notifies_the_authors(app, people, as_lead):
             select(Notification.kind).where(Notification.user_id == people["council"].id)
         ).scalars().all()
     assert kinds == [NotificationKind.REVIEW]
+
+
+def test_the_review_page_shows_what_was_saved_and_published_since_it_was_last_read(app, people, as_lead):
+    with app.app_context():
+        page = make_page(people["lead"], bodies=(PLAN,))
+        publish(people["lead"], page, 1)
+        pages.save_revision(people["council"], pages.EditSubmission("fy27-plan", PLAN + "\nWebinars.\n", "", 1))
+    assert "Webinars." in as_lead.get("/review/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        pages.save_revision(people["council"], pages.EditSubmission("fy27-plan", PLAN + "\nPodcasts.\n", "", 2))
+    html = as_lead.get("/review/fy27-plan").get_data(as_text=True)
+    assert "Podcasts" in html and 'title="Added in r3 · Cora Council"' in html
+    with app.app_context():
+        publish(people["lead"], pages.get_page("fy27-plan"), 2)
+    html = as_lead.get("/review/fy27-plan").get_data(as_text=True)
+    assert "<del" in html and 'title="Removed in r3 · Cora Council"' in html
+
+
+def test_the_diff_page_shows_each_pair_of_revisions_it_is_asked_for(app, people, as_council):
+    with app.app_context():
+        make_page(people["council"], bodies=("v1 banks\n", "v2 insurers\n", "v3 unions\n"))
+    assert "insurers" in as_council.get("/p/fy27-plan/diff?from=1&to=2").get_data(as_text=True)
+    html = as_council.get("/p/fy27-plan/diff?from=2&to=3").get_data(as_text=True)
+    assert "unions" in html and "banks" not in html
+    html = as_council.get("/p/fy27-plan/diff?from=1&to=3").get_data(as_text=True)
+    assert "unions" in html and "insurers" not in html
+    side = as_council.get("/p/fy27-plan/diff?from=1&to=3&view=side").get_data(as_text=True)
+    assert "banks" in side and "unions" in side and "insurers" not in side

@@ -15,6 +15,7 @@ class LRUCache(Generic[V]):
         self.capacity = capacity
         self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
+        _every_cache.append(self)
 
     def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
         with self._lock:
@@ -33,3 +34,12 @@ class LRUCache(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+_every_cache: list[LRUCache] = []
+
+
+def clear_every_cache() -> None:
+    """Forget everything cached: for a process that starts over on another database (each test does)."""
+    for cache in _every_cache:
+        cache.clear()

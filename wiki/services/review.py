@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, selectinload, undefer
+from sqlalchemy.orm import aliased, selectinload
 
 from wiki.db import write_transaction
 from wiki.errors import BadInput, Conflict, NotAllowed, require
@@ -28,11 +28,9 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import inbox
+from wiki.services import diffs, inbox
 from wiki.services.pages import lock_page_and_revision, name_for_staff
 from wiki.services.permissions import can_publish, can_read_drafts
-from wiki.text.attribution import Attributed, attribute
-from wiki.text.diff import fold
 
 MAX_NOTE = 500
 
@@ -176,14 +174,12 @@ def review_view(user: User, page: Page) -> ReviewView:
     revisions = list(
         db.session.execute(
             select(Revision)
-            .options(undefer(Revision.body))
             .where(Revision.page_id == page.id, Revision.number >= max(after, 1))
             .order_by(Revision.number)
         ).scalars()
     )
     base = revisions[0] if after else None
     newer = [revision for revision in revisions if revision.number > after]
-    chunks: list[Attributed] = attribute(base.body if base else "", [(r.number, r.body) for r in newer])
     open_threads = list(
         db.session.execute(
             select(Thread)
@@ -197,7 +193,7 @@ def review_view(user: User, page: Page) -> ReviewView:
         base=base,
         head=page.head,
         revisions={revision.number: revision for revision in newer},
-        chunks=fold(chunks),
+        chunks=diffs.attributed(base, newer),
         open_threads=open_threads,
         title_from=base.title if base is not None and base.title != page.head.title else None,
         kind_from=base.kind if base is not None and base.kind != page.head.kind else None,

@@ -73,15 +73,15 @@ class Budget:
     lines: int = LINE_BUDGET
 
 
-def _encode(items: list[str], table: dict[str, str]) -> str:
-    out = []
-    for item in items:
-        code = table.get(item)
-        if code is None:
-            code = chr(_FIRST_CODE + len(table))
-            table[item] = code
-        out.append(code)
-    return "".join(out)
+def _encode(a: list[str], b: list[str]) -> tuple[str, str] | None:
+    """Both lists as strings of one character per item, equal items as equal characters (None if there are too
+    many different items for Unicode)."""
+    table = dict.fromkeys(a)
+    table.update(dict.fromkeys(b))
+    if len(table) > _MOST_CODES:
+        return None
+    codes = {item: chr(_FIRST_CODE + i) for i, item in enumerate(table)}
+    return "".join(map(codes.__getitem__, a)), "".join(map(codes.__getitem__, b))
 
 
 def _common_ends(a: str, b: str) -> tuple[int, int]:
@@ -129,10 +129,9 @@ def _line_blocks(old: str, new: str, budget: Budget) -> list[tuple[list[str], li
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     if a == b:
         return [(a, b)] if a else []
-    ops = None
-    if len(set(a) | set(b)) <= _MOST_CODES:
-        table: dict[str, str] = {}
-        ops, cost = _ops(_encode(a, table), _encode(b, table), budget.lines, "No")
+    ops, encoded = None, _encode(a, b)
+    if encoded is not None:
+        ops, cost = _ops(*encoded, budget.lines, "No")
         budget.lines -= cost
     if ops is None:
         return [(a, b)]
@@ -169,10 +168,10 @@ def _words(old: str, new: str, budget: Budget) -> list[Chunk] | None:
     if budget.words <= _OVERHEAD:
         return None
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    if len(set(a) | set(b)) > _MOST_CODES:
+    encoded = _encode(a, b)
+    if encoded is None:
         return None
-    table: dict[str, str] = {}
-    ops, cost = _ops(_encode(a, table), _encode(b, table), min(BLOCK_BUDGET, budget.words), "Semantic")
+    ops, cost = _ops(*encoded, min(BLOCK_BUDGET, budget.words), "Semantic")
     budget.words -= cost
     if ops is None:
         return None

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from wiki.errors import BadInput, NotFound
 from wiki.forms import ActionForm, EditForm
-from wiki.services import pages, review
+from wiki.services import diffs, pages, review
 from wiki.services.pages import EditConflict, EditSubmission
 from wiki.services.permissions import can_edit
-from wiki.text.diff import fold, side_by_side, stats, word_diff
+from wiki.text.diff import fold, word_diff
 from wiki.text.render import render
 from wiki.views import int_arg, whole_number
 from wiki.views.page_context import page_view_context
@@ -161,11 +161,9 @@ def diff(slug: str):
     view = request.args.get("view", "inline")
     context = {"page": page, "old": old, "new": new, "view": view}
     if view == "side":
-        context["rows"] = side_by_side(old.body, new.body)
+        context["rows"] = diffs.side(old, new)
     else:
-        chunks = word_diff(old.body, new.body)
-        context["chunks"] = fold(chunks)
-        context["stats"] = stats(chunks)
+        context["chunks"], context["stats"] = diffs.inline(old, new)
     return render_template("pages/diff.html", **context)
 
 
