@@ -17,12 +17,17 @@ class LRUCache(Generic[V]):
         self._lock = threading.Lock()
         _every_cache.append(self)
 
-    def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-                return found
+            return found
+
+    def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
+        found = self.get(key)
+        if found is not None:
+            return found
         # Made outside the lock: two threads may race to make the same value, which is harmless.
         value = make()
         with self._lock:

@@ -23,8 +23,11 @@ _WRITE = "council_wiki_write"
 
 
 def configure_engine(app: Flask) -> None:
+    from wiki import generation
+
     with app.app_context():
         engine = db.engine
+    generation.watch(engine)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 

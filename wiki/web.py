@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -14,9 +15,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
+from wiki import generation
 from wiki.db import is_database_busy
 from wiki.errors import Busy, TooManyAttempts, WikiError
 from wiki.extensions import db, login_manager
+from wiki.models import User
 from wiki.services import accounts, inbox, pages, permissions
 from wiki.text.sizes import human_size
 
@@ -67,7 +70,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(accounts.load_session_user)
+    login_manager.user_loader(_load_user)
 
     # The upload limit first: the input check reads the body, and it must read an upload in full.
     app.before_request(_allow_uploads)
@@ -89,12 +92,35 @@ def init_app(app: Flask) -> None:
             "site_name": app.config["SITE_NAME"],
             "is_staff": permissions.is_staff(current_user),
             "is_lead": permissions.is_lead(current_user),
-            "unread": (lambda: inbox.unread_count(current_user)) if signed_in else (lambda: 0),
+            "unread": (lambda: _unread(current_user)) if signed_in else (lambda: 0),
             # What a template shows of a page (title, kind) is the revision this reader may see.
             "shown": lambda page: pages.shown(current_user, page),
             # Where an inbox item about a file opens for this reader, if anywhere (issue 11).
             "file_link": lambda item: inbox.file_link(current_user, item),
         }
+
+
+@cache
+def _with_the_user() -> tuple:
+    """Built once: making these subqueries anew on every request costs more than running them."""
+    return inbox.unread_of(User.id), generation.current()
+
+
+def _load_user(token: str) -> User | None:
+    """The signed-in user, with their unread count and the wiki's generation (what cached views are keyed by):
+    one statement for what every page needs."""
+    loaded = accounts.load_session_user(token, *_with_the_user())
+    if loaded is None:
+        return None
+    user, g.unread_at_start, g.generation = loaded
+    return user
+
+
+def _unread(user: User) -> int:
+    """The header's count: as the request found it, unless the request may have changed it."""
+    if request.method in ("GET", "HEAD") and "unread_at_start" in g:
+        return g.unread_at_start
+    return inbox.unread_count(user)
 
 
 def _security_headers(response):

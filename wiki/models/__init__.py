@@ -52,9 +52,11 @@ from wiki.models.rounds import CommentRound
 from wiki.models.schedule import SummarySchedule  # the summary's schedule (issue 12)
 from wiki.models.shares import Share
 from wiki.models.variants import Variant, VariantOffer, VariantOrigin, VariantRevision, VariantShare
+from wiki.models.site import Generation  # what cached views are keyed by (issue 14)
 
 __all__ = [
     "AnchorState",
+    "Generation",
     "Approval",
     "Comment",
     "ContentRequest",

@@ -62,12 +62,18 @@ def notify(
         )
 
 
-def unread_count(user: User) -> int:
-    return db.session.execute(
+def unread_of(user_id):
+    """How many unread items the user `user_id` (a value or a column) has, as a subquery to read beside others."""
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ).scalar_one()
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.execute(select(unread_of(user.id))).scalar_one()
 
 
 def items(user: User, limit: int = 100) -> list[Notification]:

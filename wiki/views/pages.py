@@ -12,7 +12,7 @@ from wiki.services.pages import EditConflict, EditSubmission
 from wiki.services.permissions import can_edit
 from wiki.text.diff import fold, word_diff
 from wiki.text.render import render
-from wiki.views import int_arg, whole_number
+from wiki.views import int_arg, page_cache, whole_number
 from wiki.views.page_context import page_view_context
 from wiki.web import page_or_fragment
 
@@ -30,10 +30,16 @@ def _missing_page(slug: str):
 @bp.get("/<slug>")
 @login_required
 def view(slug: str):
-    page = pages.find_page(slug)
-    if page is None:
-        return _missing_page(slug)
-    return render_template("pages/view.html", **page_view_context(current_user, page, int_arg("rev")))
+    number = int_arg("rev")
+    view_key = page_cache.key(current_user, slug, number)
+    made = page_cache.find(view_key)
+    if made is None:
+        page = pages.find_page(slug)
+        if page is None:
+            return _missing_page(slug)
+        context = page_view_context(current_user, page, number)
+        made = page_cache.keep(view_key, context["revision"].title, render_template("pages/_main.html", **context))
+    return page_cache.respond(made, lambda: render_template("pages/view.html", title=made.title, main=made.html()))
 
 
 @bp.get("/<slug>/raw")

@@ -1,0 +1,188 @@
+"""A page view is made once per state of the wiki and reader, and kept; every change a reader could see makes it
+afresh, and browsers revalidate with the ETag."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from tests.factories import make_member, make_page, make_tactic, make_user, open_round, publish
+from tests.queries import counted_queries
+from wiki.extensions import db
+from wiki.models import Notification, NotificationKind, Page, User, utcnow
+from wiki.services import accounts, inbox, pages, threads
+from wiki.views import page_cache
+
+PLAN = "# Plan\n\nSegments are banks.\n\nPricing is flat.\n"
+
+
+def _plan(app, people, title="FY27 plan"):
+    with app.app_context():
+        page = make_page(people["lead"], title=title, bodies=(PLAN,))
+        publish(people["lead"], page, 1)
+
+
+def _save(app, author, body, base, title=""):
+    with app.app_context():
+        pages.save_revision(author, pages.EditSubmission("fy27-plan", body, "", base, title=title))
+
+
+def test_a_repeat_view_reads_only_the_reader_with_their_unread_count(app, people, as_council):
+    _plan(app, people)
+    as_council.get("/p/fy27-plan")
+    with counted_queries(app) as statements:
+        html = as_council.get("/p/fy27-plan").get_data(as_text=True)
+    assert "Segments are banks." in html
+    assert [s for s in statements if not s.startswith(("BEGIN", "ROLLBACK", "COMMIT"))] == [statements[1]]
+    assert "notifications" in statements[1] and "generations" in statements[1]
+
+
+def test_a_retitle_shows_at_once_to_the_council_and_to_the_field_only_once_published(
+    app, people, as_council, as_field
+):
+    _plan(app, people)
+    for reader in (as_council, as_field):
+        assert "<h1>FY27 plan</h1>" in reader.get("/p/fy27-plan").get_data(as_text=True)
+    _save(app, people["council"], PLAN, 1, title="FY27 field plan")
+    assert "<h1>FY27 field plan</h1>" in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    assert "<h1>FY27 plan</h1>" in as_field.get("/p/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        publish(people["lead"], pages.get_page("fy27-plan"), 2)
+    html = as_field.get("/p/fy27-plan").get_data(as_text=True)
+    assert "<h1>FY27 field plan</h1>" in html and "<title>FY27 field plan" in html
+
+
+def test_the_status_badge_follows_a_decision(app, people, as_council):
+    _plan(app, people)
+    _save(app, people["council"], PLAN + "\nWebinars.\n", 1)
+    assert "Published (r1 of r2)" in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        publish(people["lead"], pages.get_page("fy27-plan"), 2)
+    html = as_council.get("/p/fy27-plan").get_data(as_text=True)
+    assert "Published (r2 of r2)" in html and "Webinars." in html
+
+
+def test_a_comment_by_someone_else_shows_in_the_readers_margin(app, people, as_council):
+    _plan(app, people)
+    assert "Who owns webinars?" not in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        threads.start_thread(people["lead"], pages.get_page("fy27-plan"), 1, "Who owns webinars?", None)
+    assert "Who owns webinars?" in as_council.get("/p/fy27-plan").get_data(as_text=True)
+
+
+def test_a_member_turned_field_rep_no_longer_reads_the_draft(app, people, as_council, browser):
+    _plan(app, people)
+    _save(app, people["council"], PLAN + "\nSECRET-DRAFT\n", 1)
+    assert "SECRET-DRAFT" in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        accounts.set_role(people["lead"], people["council"].id, "field")
+    html = browser(people["council"]).get("/p/fy27-plan").get_data(as_text=True)
+    assert "SECRET-DRAFT" not in html and "Segments are banks." in html
+
+
+def test_the_owner_of_a_tactic_on_the_page_is_offered_to_decide_its_suggestions(app, people, browser):
+    with app.app_context():
+        member = make_user(role="council", name="Omar Owner", email="omar@example.com")
+        make_member(people["lead"], member)
+        plan = make_page(people["lead"], slug="plan", title="Plan", bodies=(PLAN,))
+        page = make_page(people["lead"], title="FY27 deck", bodies=(PLAN,), kind="collateral")
+        make_tactic(people["lead"], plan, pages=(page,))
+        threads.suggest(people["council"], page, 1, 8, 27, "Segments are banks.", "Segments are insurers.")
+    owner = browser(member)
+    assert "Accept" not in owner.get("/p/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        plan, page = pages.get_page("plan"), pages.get_page("fy27-plan")
+        make_tactic(people["lead"], plan, name="Webinars", owner=member, pages=(page,))
+    assert ">Accept<" in owner.get("/p/fy27-plan").get_data(as_text=True)
+
+
+def test_a_comment_round_that_closed_yesterday_is_gone_today(app, people, as_field, monkeypatch):
+    _plan(app, people)
+    with app.app_context():
+        open_round(people["lead"], db.session.get(Page, pages.get_page("fy27-plan").id), days=1)
+    assert "Open to the field’s comments" in as_field.get("/p/fy27-plan").get_data(as_text=True)
+    later = utcnow() + timedelta(days=3)
+    monkeypatch.setattr(page_cache, "utcnow", lambda: later)
+    monkeypatch.setattr("wiki.views.round_context.utcnow", lambda: later)
+    assert "Open to the field’s comments" not in as_field.get("/p/fy27-plan").get_data(as_text=True)
+
+
+def test_the_header_counts_a_notice_that_arrived_while_the_page_was_kept(app, people, as_council):
+    _plan(app, people)
+    assert 'aria-label="1 unread"' not in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    with app.app_context():
+        page = pages.get_page("fy27-plan")
+        db.session.add(
+            Notification(
+                user_id=people["council"].id,
+                actor_id=people["lead"].id,
+                kind=NotificationKind.MENTION,
+                page_id=page.id,
+                text="Look",
+            )
+        )
+        db.session.commit()
+    assert 'aria-label="1 unread"' in as_council.get("/p/fy27-plan").get_data(as_text=True)
+
+
+def test_each_session_gets_its_own_csrf_token_in_a_kept_page(app, people, browser, as_lead):
+    _plan(app, people)
+    _save(app, people["council"], PLAN + "\nWebinars.\n", 1)
+    as_lead.get("/p/fy27-plan")
+    other = browser(people["lead"])
+    html = other.get("/p/fy27-plan").get_data(as_text=True)
+    token = other.session_csrf_token()
+    approve_form = html[html.index('action="/p/fy27-plan/publish"') :]
+    assert re.search(r'name="csrf_token"[^>]*value="([^"]+)"', approve_form).group(1) == token
+    assert other.post("/p/fy27-plan/publish", {"rev": "2"}).status_code == 303
+
+
+def test_a_browser_revalidating_gets_304_until_something_changes(app, people, as_council):
+    _plan(app, people)
+    first = as_council.get("/p/fy27-plan")
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = as_council.get("/p/fy27-plan", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    _save(app, people["council"], PLAN + "\nWebinars.\n", 1)
+    changed = as_council.get("/p/fy27-plan", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and "Webinars." in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != tag
+
+
+def test_a_new_notice_is_never_answered_with_304(app, people, as_council):
+    _plan(app, people)
+    tag = as_council.get("/p/fy27-plan").headers["ETag"]
+    with app.app_context():
+        page = pages.get_page("fy27-plan")
+        db.session.add(
+            Notification(
+                user_id=people["council"].id,
+                actor_id=people["lead"].id,
+                kind=NotificationKind.MENTION,
+                page_id=page.id,
+                text="Look",
+            )
+        )
+        db.session.commit()
+    assert as_council.get("/p/fy27-plan", headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_every_write_a_page_could_show_moves_the_generation_and_reading_the_inbox_does_not(app, people):
+    _plan(app, people)
+    with app.app_context():
+        from wiki import generation
+
+        before = generation.now()
+        db.session.execute(update(User).where(User.id == people["field"].id).values(name="Finn Renamed"))
+        db.session.commit()
+        renamed = generation.now()
+        db.session.execute(update(User).where(User.id == people["field"].id).values(name="Not kept"))
+        db.session.rollback()
+        rolled_back = generation.now()
+        inbox.mark_read(db.session.get(User, people["council"].id))
+        read = generation.now()
+        assert db.session.execute(select(User.name).where(User.id == people["field"].id)).scalar_one() == "Finn Renamed"
+    assert renamed == before + 1 and rolled_back == renamed and read == renamed
