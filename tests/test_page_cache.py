@@ -39,9 +39,7 @@ def test_a_repeat_view_reads_only_the_reader_with_their_unread_count(app, people
     assert "notifications" in statements[1] and "generations" in statements[1]
 
 
-def test_a_retitle_shows_at_once_to_the_council_and_to_the_field_only_once_published(
-    app, people, as_council, as_field
-):
+def test_a_retitle_shows_at_once_to_the_council_and_to_the_field_only_once_published(app, people, as_council, as_field):
     _plan(app, people)
     for reader in (as_council, as_field):
         assert "<h1>FY27 plan</h1>" in reader.get("/p/fy27-plan").get_data(as_text=True)
@@ -186,3 +184,19 @@ def test_every_write_a_page_could_show_moves_the_generation_and_reading_the_inbo
         read = generation.now()
         assert db.session.execute(select(User.name).where(User.id == people["field"].id)).scalar_one() == "Finn Renamed"
     assert renamed == before + 1 and rolled_back == renamed and read == renamed
+
+
+def test_history_diff_and_recent_changes_show_what_was_saved_after_they_were_read(app, people, as_council):
+    _plan(app, people)
+    _save(app, people["council"], PLAN + "\nWebinars.\n", 1)
+    urls = ("/p/fy27-plan/history", "/changes", "/p/fy27-plan/diff?from=1&to=2")
+    for url in urls:
+        assert "Podcasts" not in as_council.get(url).get_data(as_text=True)
+    with app.app_context():
+        pages.save_revision(
+            people["council"],
+            pages.EditSubmission("fy27-plan", PLAN + "\nWebinars.\n", "Podcasts next", 2, "FY27 Podcasts"),
+        )
+    assert "Podcasts next" in as_council.get("/p/fy27-plan/history").get_data(as_text=True)
+    assert "Podcasts" in as_council.get("/changes").get_data(as_text=True)
+    assert "FY27 Podcasts" in as_council.get("/p/fy27-plan/diff?from=1&to=2").get_data(as_text=True)

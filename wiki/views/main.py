@@ -11,9 +11,9 @@ from wiki.models import utcnow
 from wiki.services import changes as changelog
 from wiki.services.pages import check_slug
 from wiki.services.search import find_pages
-from wiki.views import int_arg
+from wiki.views import int_arg, page_cache
 from wiki.views.dashboard_context import dashboard_context
-from wiki.web import page_or_fragment
+from wiki.web import is_fragment_request
 
 bp = Blueprint("main", __name__)
 
@@ -27,16 +27,19 @@ def dashboard():
 @bp.get("/changes")
 @login_required
 def changes():
-    filters = changelog.parse_filters(
-        current_user, request.args.get("page"), int_arg("person"), request.args.get("kind")
-    )
-    return page_or_fragment(
-        "changes.html",
-        "partials/change_log.html",
-        log=changelog.recent_changes(current_user, filters, int_arg("p", 1)),
-        filters=filters,
-        choices=changelog.filter_choices(current_user),
-    )
+    def context() -> dict:
+        filters = changelog.parse_filters(
+            current_user, request.args.get("page"), int_arg("person"), request.args.get("kind")
+        )
+        return {
+            "log": changelog.recent_changes(current_user, filters, int_arg("p", 1)),
+            "filters": filters,
+            "choices": changelog.filter_choices(current_user),
+        }
+
+    if is_fragment_request():
+        return render_template("partials/change_log.html", **context())
+    return page_cache.kept_page("changes.html", (request.path, request.query_string), context)
 
 
 @bp.get("/feed.atom")

@@ -1,23 +1,29 @@
-"""The page view, made once per state of the wiki and reader and kept, so a repeat view renders only what is
-personal: the header with its unread count, and this session's CSRF token in the forms.
+"""Pages made once per state of the wiki and reader and kept, so a repeat view renders only what is personal:
+the header with its unread count, and this session's CSRF token in the forms.
 
 The key is the wiki's generation (wiki/generation.py), which every committed write that can change a page moves
-on, with the reader and the day (a comment round closes at the end of one). Nothing that changes what a page
-shows can leave the old view in use: a new revision, a decision, a comment, a retitle, a role, a tactic's owner
-all write, and every write moves the generation. Browsers revalidate with the ETag and get 304 Not Modified.
+on, with the page asked for, the reader and the day (a comment round closes, a tactic falls due, at the end of
+one). Nothing that changes what a page shows can leave the old one in use: a new revision, a decision, a
+comment, a retitle, a role, a tactic's owner all write, and every write moves the generation. Browsers
+revalidate with the ETag and get 304 Not Modified.
+
+A kept page is its template's title, head and content blocks; templates/kept.html puts them in the layout.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Response, current_app, g, make_response, request, session
+from flask import Response, current_app, g, make_response, render_template, request, session
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from wiki.cache import LRUCache
-from wiki.models import User, utcnow
+from wiki.models import utcnow
 
 # Input can't hold a NUL (the input guard refuses it), so no page text can be mistaken for the placeholder.
 _CSRF = "\x00csrf\x00"
@@ -25,29 +31,44 @@ _CSRF = "\x00csrf\x00"
 
 @dataclass(frozen=True)
 class PageView:
-    title: str
-    main: str  # the page's HTML with a placeholder for the CSRF token
+    blocks: dict[str, str]  # the template's blocks, with a placeholder for the CSRF token
     key: tuple
 
-    def html(self) -> Markup:
-        return Markup(self.main.replace(_CSRF, generate_csrf()))
+    def html(self) -> dict[str, Markup]:
+        token = generate_csrf()
+        return {name: Markup(html.replace(_CSRF, token)) for name, html in self.blocks.items()}
 
 
 # A page's view is some 20–60 KB of HTML; this many is a few tens of megabytes at most.
 _views: LRUCache[PageView] = LRUCache(capacity=512)
 
 
-def key(user: User, slug: str, number: int | None) -> tuple:
-    return (g.generation, slug, number, user.id, utcnow().date())
+_BLOCKS = ("title", "head", "content")
 
 
-def find(view_key: tuple) -> PageView | None:
-    return _views.get(view_key)
+def kept_page(template: str, asked: tuple, context_of: Callable[[], dict | ResponseReturnValue]) -> Response:
+    """The page `template` makes from `context_of()` for this request, kept by what it depends on. `asked` names
+    the page (route and query arguments); `context_of` may answer instead, for a page that doesn't exist."""
+    view_key = (g.generation, template, asked, current_user.id, utcnow().date())
+    made = _views.get(view_key)
+    if made is None:
+        context = context_of()
+        if not isinstance(context, dict):
+            return make_response(context)
+        made = _views.get_or_make(view_key, lambda: _made(template, context, view_key))
+    return respond(made, lambda: render_template("kept.html", **made.html()))
 
 
-def keep(view_key: tuple, title: str, main: str) -> PageView:
-    view = PageView(title=title, main=main.replace(generate_csrf(), _CSRF), key=view_key)
-    return _views.get_or_make(view_key, lambda: view)
+def _made(template: str, context: dict, view_key: tuple) -> PageView:
+    current_app.update_template_context(context)
+    source = current_app.jinja_env.get_template(template)
+    token = generate_csrf()
+    blocks = {}
+    for name in _BLOCKS:
+        if name in source.blocks:
+            html = "".join(source.blocks[name](source.new_context(context)))
+            blocks[name] = html.replace(token, _CSRF)
+    return PageView(blocks=blocks, key=view_key)
 
 
 def etag(view: PageView, unread: int) -> str:

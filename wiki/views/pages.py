@@ -31,15 +31,12 @@ def _missing_page(slug: str):
 @login_required
 def view(slug: str):
     number = int_arg("rev")
-    view_key = page_cache.key(current_user, slug, number)
-    made = page_cache.find(view_key)
-    if made is None:
+
+    def context():
         page = pages.find_page(slug)
-        if page is None:
-            return _missing_page(slug)
-        context = page_view_context(current_user, page, number)
-        made = page_cache.keep(view_key, context["revision"].title, render_template("pages/_main.html", **context))
-    return page_cache.respond(made, lambda: render_template("pages/view.html", title=made.title, main=made.html()))
+        return _missing_page(slug) if page is None else page_view_context(current_user, page, number)
+
+    return page_cache.kept_page("pages/view.html", (slug, number), context)
 
 
 @bp.get("/<slug>/raw")
@@ -143,34 +140,39 @@ def discard_draft(slug: str):
 @bp.get("/<slug>/history")
 @login_required
 def history(slug: str):
-    page = pages.readable_page(current_user, slug)
-    page_no = int_arg("page", 1)
-    rows, page_count = pages.history(current_user, page, page_no, current_app.config["HISTORY_PAGE_SIZE"])
-    return render_template(
-        "pages/history.html",
-        page=page,
-        rows=rows,
-        page_no=page_no,
-        page_count=page_count,
-        decisions=review.decisions_for(current_user, page),
-        action_form=ActionForm(),
-    )
+    def context() -> dict:
+        page = pages.readable_page(current_user, slug)
+        page_no = int_arg("page", 1)
+        rows, page_count = pages.history(current_user, page, page_no, current_app.config["HISTORY_PAGE_SIZE"])
+        return {
+            "page": page,
+            "rows": rows,
+            "page_no": page_no,
+            "page_count": page_count,
+            "decisions": review.decisions_for(current_user, page),
+            "action_form": ActionForm(),
+        }
+
+    return page_cache.kept_page("pages/history.html", (request.path, request.query_string), context)
 
 
 @bp.get("/<slug>/diff")
 @login_required
 def diff(slug: str):
-    page = pages.readable_page(current_user, slug)
-    to_number = int_arg("to", page.head_number)
-    from_number = int_arg("from", max(1, to_number - 1))
-    old, new = pages.compare(current_user, page, from_number, to_number)
-    view = request.args.get("view", "inline")
-    context = {"page": page, "old": old, "new": new, "view": view}
-    if view == "side":
-        context["rows"] = diffs.side(old, new)
-    else:
-        context["chunks"], context["stats"] = diffs.inline(old, new)
-    return render_template("pages/diff.html", **context)
+    def context() -> dict:
+        page = pages.readable_page(current_user, slug)
+        to_number = int_arg("to", page.head_number)
+        from_number = int_arg("from", max(1, to_number - 1))
+        old, new = pages.compare(current_user, page, from_number, to_number)
+        view = request.args.get("view", "inline")
+        found = {"page": page, "old": old, "new": new, "view": view}
+        if view == "side":
+            found["rows"] = diffs.side(old, new)
+        else:
+            found["chunks"], found["stats"] = diffs.inline(old, new)
+        return found
+
+    return page_cache.kept_page("pages/diff.html", (request.path, request.query_string), context)
 
 
 def revision_action(slug: str, verb: str) -> tuple:
