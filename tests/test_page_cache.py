@@ -128,13 +128,17 @@ def test_the_header_counts_a_notice_that_arrived_while_the_page_was_kept(app, pe
 def test_each_session_gets_its_own_csrf_token_in_a_kept_page(app, people, browser, as_lead):
     _plan(app, people)
     _save(app, people["council"], PLAN + "\nWebinars.\n", 1)
-    as_lead.get("/p/fy27-plan")
+
+    def form_token(html: str) -> str:
+        approve_form = html[html.index('action="/p/fy27-plan/publish"') :]
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', approve_form).group(1)
+
+    first = form_token(as_lead.get("/p/fy27-plan").get_data(as_text=True))
     other = browser(people["lead"])
-    html = other.get("/p/fy27-plan").get_data(as_text=True)
-    token = other.session_csrf_token()
-    approve_form = html[html.index('action="/p/fy27-plan/publish"') :]
-    assert re.search(r'name="csrf_token"[^>]*value="([^"]+)"', approve_form).group(1) == token
-    assert other.post("/p/fy27-plan/publish", {"rev": "2"}).status_code == 303
+    token = form_token(other.get("/p/fy27-plan").get_data(as_text=True))
+    assert token != first
+    assert other.post("/p/fy27-plan/publish", {"rev": "2", "csrf_token": first}).status_code == 400
+    assert other.post("/p/fy27-plan/publish", {"rev": "2", "csrf_token": token}).status_code == 303
 
 
 def test_a_browser_revalidating_gets_304_until_something_changes(app, people, as_council):

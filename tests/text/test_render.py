@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiki.text.render import render
+from wiki.text.render import MAX_BLOCKS, render
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -90,6 +90,22 @@ def test_raw_html_is_shown_as_text():
     assert "&lt;script&gt;" in html
 
 
+def test_a_raw_html_block_is_shown_as_text():
+    html = render('<div onclick="alert(1)">\nhi\n</div>\n').html
+    assert '&lt;div onclick="alert(1)"&gt;' in html and "&lt;/div&gt;" in html
+
+
+def test_a_refused_address_makes_no_link_and_no_image_source():
+    html = render("[x](javascript:alert(1)) [t](tel:123) ![i](data:image/png;base64,AAAA) [e]()").html
+    assert "href" not in html and "src" not in html
+    assert ">x</a>" in html and ">t</a>" in html and 'alt="i"' in html
+
+
+def test_a_scheme_hidden_by_a_control_character_is_refused():
+    # A browser drops tabs inside a URL, so "jav<TAB>ascript:" would run as javascript:.
+    assert "href" not in render("[x](jav&#x09;ascript:alert(1))").html
+
+
 def test_safe_links_keep_working():
     html = render("[plan](/p/fy27-plan) [site](https://example.com) [mail](mailto:a@example.com)").html
     assert 'href="/p/fy27-plan"' in html
@@ -112,6 +128,12 @@ def test_headings_get_unique_ids_and_a_table_of_contents():
     assert rendered.show_toc
 
 
+def test_a_heading_in_the_table_of_contents_is_its_words_without_markup():
+    rendered = render("## The *new* `plan` &amp; [more](/p/more)\n")
+    assert [(h.level, h.id, h.text) for h in rendered.toc] == [(2, "the-new-plan-more", "The new plan & more")]
+    assert '<h2 data-source-line="0" id="the-new-plan-more">' in rendered.html
+
+
 def test_short_pages_have_no_table_of_contents():
     assert not render("# Plan\n\n## Only one section\n").show_toc
 
@@ -125,10 +147,10 @@ def test_blocks_carry_their_source_line():
 
 def test_many_equal_headings_each_get_their_own_id():
     # How long this takes is `make bench`'s (render_20k_headings_ms); here, that every id is right and unique.
-    rendered = render("# a\n" * 20_000)
+    rendered = render("# a\n" * MAX_BLOCKS)
     ids = [entry.id for entry in rendered.toc]
-    assert ids[:3] == ["a", "a-2", "a-3"] and ids[-1] == "a-20000"
-    assert len(set(ids)) == 20_000
+    assert ids[:3] == ["a", "a-2", "a-3"] and ids[-1] == f"a-{MAX_BLOCKS}"
+    assert len(set(ids)) == MAX_BLOCKS
 
 
 MARKUP_ALPHABET = st.sampled_from(

@@ -1,57 +1,63 @@
 """Markdown to safe HTML.
 
-Two walls: markdown-it-py with raw HTML off and a strict link check, then nh3 with an allow-list of
-exactly what our Markdown produces. Block elements carry data-source-line (from markdown-it's token.map)
-so a selection in the rendered page can be traced back to the source.
+Two walls: comrak (CommonMark and GitHub's tables, strikethrough and task lists) with raw HTML escaped, so it
+shows as typed, and every link and image address checked; then nh3 with an allow-list of exactly what our
+Markdown produces. Block elements carry data-source-line (from comrak's source positions) so a selection in the
+rendered page can be traced back to the source.
+
+comrak is compiled (Rust), and with the budgets below the slowest hostile 100 KB page we know renders in about
+a tenth of a second where markdown-it-py took one to two, and 100 KB of task items where markdown-it-py's
+task-list plugin took 23 s (tests/text/test_render_limits.py lists the shapes, `make bench` times them); an
+ordinary plan takes a fifth of the time it did. The summary email's plain text still walks markdown-it tokens
+(`tokens`), which keep budgets of their own.
 """
 
 from __future__ import annotations
 
+import html as html_entities
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import accumulate, islice
+from typing import NamedTuple
 
+import comrak
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_block.table import table as gfm_table
 from markdown_it.token import Token
-from mdit_py_plugins.tasklists import tasklists_plugin
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
-# Chosen by measuring the worst inputs we know of (tests/text/test_render_limits.py) on a 2-core machine,
-# together with the two limits below: every input up to this size renders in about a second. Realistic
-# plans are 20–60 KB.
+# Realistic plans are 20–60 KB; every shape in tests/text/test_render_limits.py renders in well under 250 ms
+# at this size on a 2-core machine.
 MAX_BODY_BYTES = 100 * 1024
 
-# Deep nesting is both a rendering cost and never real writing.
+# Deep nesting is both a rendering cost and never real writing: nh3 took a minute over 100,000 nested quotes.
+# Quotes, lists, list items, emphasis and links past this depth show their text at this depth.
 MAX_NESTING = 20
 
-# markdown-it spends ~20 µs on each table cell, and fills short rows up to the header's width, so 50,000
-# one-character rows took 2.5 s. Past this many cells on a page, table rows show as plain text; a real
-# plan has a few hundred.
+# comrak parses a table's header, and each of its rows, in time quadratic in the table's width (25,000 columns
+# took 0.9 s), and fills every row up to the header's width: 50,000 one-letter rows under a 100-column header
+# made 214 MB of HTML in 3 s. A page with a table wider than MAX_TABLE_COLUMNS, or more than MAX_TABLE_CELLS
+# cells in its tables, shows its tables as the text they were typed as; a plan's tables have a few columns and
+# a few hundred cells. (`tokens` keeps the first MAX_TABLE_CELLS cells as tables and the rest as text.)
+MAX_TABLE_COLUMNS = 100
 MAX_TABLE_CELLS = 10_000
 
-# Each "[" costs link and image parsing ~20 µs even when nothing closes it; a page with more than this
-# many is not prose, so its brackets are shown as typed instead of parsed as links.
+# Each block (a paragraph, heading, item, quote or table row) costs about 5 µs from parsing to nh3: 51,200
+# empty headings took 0.3 s on a busy machine. A dense 100 KB plan has 4,000 blocks, 100 KB of company names
+# as a list 8,500; past this many, the rest of the page shows as the text it was typed as.
+MAX_BLOCKS = 10_000
+
+# For `tokens` only. Each "[" costs markdown-it's link and image parsing ~20 µs even when nothing closes it; a
+# page with more than this many is not prose, so its brackets stay text instead of being parsed as links.
 MAX_LINK_BRACKETS = 5_000
 
-_BLOCKS_WITH_SOURCE = {
-    "paragraph_open",
-    "heading_open",
-    "bullet_list_open",
-    "ordered_list_open",
-    "list_item_open",
-    "blockquote_open",
-    "table_open",
-    "tr_open",
-    "fence",
-    "code_block",
-    "hr",
-}
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_PRINTABLE_ASCII = re.compile(r"[!-~]*")
 
 _TAGS = {
     "a",
@@ -102,18 +108,20 @@ _ATTRIBUTES = {
 }
 
 
-_ALIGN = {"align-left", "align-center", "align-right"}
+_SIDES = ("left", "center", "right")
+_ALIGN = {f"align-{side}" for side in _SIDES}
 _CLASSES = {
     "th": _ALIGN,
     "td": _ALIGN,
     "input": {"task-list-item-checkbox"},
     "li": {"task-list-item"},
     "ul": {"contains-task-list"},
+    "ol": {"contains-task-list"},
 }
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
+    # A tuple rather than a frozen dataclass: a page can have 25,000 headings, made in less than half the time.
     level: int
     id: str
     text: str
@@ -131,18 +139,33 @@ class Rendered:
 
 
 def _validate_link(url: str) -> bool:
-    """Relative links and http(s)/mailto only. The url arrives with entities decoded by markdown-it."""
-    cleaned = "".join(ch for ch in url if ch > " " and unicodedata.category(ch)[0] != "C").strip()
+    """Relative links and http(s)/mailto only. The url arrives with entities decoded by the parser."""
+    if _PRINTABLE_ASCII.fullmatch(url):
+        # Nothing to clean, and the loop below costs a microsecond a character.
+        cleaned = url
+    else:
+        cleaned = "".join(ch for ch in url if ch > " " and unicodedata.category(ch)[0] != "C").strip()
     match = _SCHEME.match(cleaned)
     if match is None:
         return True
     return match.group(1).lower() in _SAFE_SCHEMES
 
 
-def _heading_id(text: str, used: dict[str, int]) -> str:
+_NOT_IN_ID = re.compile(r"[^\w\- ]")
+_SPACES = re.compile(r"\s+")
+
+
+def _id_base(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub("-", _NOT_IN_ID.sub("", text.lower()).strip()).strip("-")[:80] or "section"
+
+
+def _heading_id(text: str, used: dict[str, int], bases: dict[str, str]) -> str:
     """A readable, unique id; the per-base counter keeps thousands of equal headings linear."""
-    base = re.sub(r"[^\w\- ]", "", unicodedata.normalize("NFKC", text).lower(), flags=re.UNICODE)
-    base = re.sub(r"\s+", "-", base.strip()).strip("-")[:80] or "section"
+    base = bases.get(text)
+    if base is None:
+        base = bases[text] = _id_base(text)
     candidate = base
     while candidate in used:
         used[base] += 1
@@ -151,26 +174,202 @@ def _heading_id(text: str, used: dict[str, int]) -> str:
     return candidate
 
 
-def _source_lines_and_headings(state) -> None:
-    """Core rule: tag blocks with their source line and give every heading a unique id."""
+# Rendering ---------------------------------------------------------------------------------------------
+# comrak's HTML is made by comrak alone: every "<" of the page's text arrives as "&lt;" and every quote in an
+# attribute as "&quot;", so the patterns below can only meet comrak's own tags. nh3 still checks the result.
+
+
+class _CheckedUrls(dict):
+    """Every link and image address of a page goes through here, each once (25,000 uses of one reference cost
+    15 ms more one by one); a refused one becomes empty, and `render` drops it."""
+
+    def __missing__(self, url: str) -> str:
+        checked = self[url] = url if _validate_link(url) else ""
+        return checked
+
+
+def _extensions(*, tables: bool) -> comrak.ExtensionOptions:
+    extensions = comrak.ExtensionOptions()
+    extensions.table = tables
+    extensions.strikethrough = True
+    extensions.tasklist = True
+    checked = _CheckedUrls().__getitem__
+    extensions.link_url_rewriter = checked
+    extensions.image_url_rewriter = checked
+    return extensions
+
+
+_OUTPUT = comrak.RenderOptions()
+_OUTPUT.escape = True
+_OUTPUT.sourcepos = True
+_OUTPUT.tasklist_classes = True
+# No newlines between tags: nh3's time goes by the node, and they were a fifth of the nodes.
+_OUTPUT.compact_html = True
+
+# A table's delimiter row: cells of dashes (with colons for alignment) and at least one pipe, after any ">" of
+# quotes. Possessive (*+, ++, ?+) throughout: a line of 16,000 spaces made a plain version backtrack for 5 s.
+_CELL = r":?-++:?[ \t]*+"
+_DELIMITER_ROW = re.compile(
+    rf"^(?:[ \t]*+>)*+[ \t]*+(\|[ \t]*+{_CELL}(?:\|[ \t]*+{_CELL})*+\|?+|{_CELL}(?:\|[ \t]*+{_CELL})++\|?+|{_CELL}\|)"
+    r"[ \t]*+$",
+    re.MULTILINE,
+)
+_DEEP_QUOTE = re.compile(rf"^((?:[ \t]*+>){{{MAX_NESTING}}})(?:[ \t]*+>)++", re.MULTILINE)
+_NESTING_TAG = re.compile(r"(</?(?:blockquote|ul|ol|li|em|strong|del|a)\b[^>]*>)")
+_NESTING_SLASH = re.compile(r"<(/?)(?:blockquote|ul|ol|li|em|strong|del|a)\b")
+_STEP = {"": 1, "/": -1}
+_BLOCK_SOURCE = re.compile(
+    r'(<(?:p|h[1-6]|ul|ol|li|blockquote|table|tr|pre|hr)(?: class="[^"]*")?) data-sourcepos="(\d+):[^"]*"'
+)
+_INLINE_SOURCE = re.compile(r' data-sourcepos="[^"]*"')
+_HEADING = re.compile(r'<h([1-6]) data-source-line="(\d+)">(.*?)</h\1>', re.DOTALL)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_REPLACEMENTS = (
+    # nh3 lets no align attribute through, and the CSP no style: alignment travels as a class.
+    *((f'<{cell} align="{side}"', f'<{cell} class="align-{side}"') for cell in ("th", "td") for side in _SIDES),
+    # <del> is a diff's deletion in our stylesheet.
+    ("<del>", "<s>"),
+    ("</del>", "</s>"),
+    # A refused (or empty) address is no link.
+    ('<a href=""', "<a"),
+    ('<img src=""', "<img"),
+)
+
+
+def _tables_within_the_budgets(markdown: str) -> bool:
+    """Whether the page's tables are within MAX_TABLE_COLUMNS and MAX_TABLE_CELLS, counted before parsing, by
+    excess: every delimiter row is taken for a table, and every line up to the next empty one for its row."""
+    if "|" not in markdown or "-" not in markdown:
+        return True
+    cells = 0
+    last = len(markdown.rstrip("\n"))
+    # Each table counted adds a cell at least, so the loop stops within MAX_TABLE_CELLS turns.
+    for row in _DELIMITER_ROW.finditer(markdown):
+        delimiter = row.group(1).strip()
+        columns = delimiter.count("|") + 1 - delimiter.startswith("|") - delimiter.endswith("|")
+        end = markdown.find("\n\n", row.end())
+        rows = markdown.count("\n", row.end(), last if end < 0 else end)
+        cells += columns * (rows + 1)
+        if columns > MAX_TABLE_COLUMNS or cells > MAX_TABLE_CELLS:
+            return False
+    return True
+
+
+def _shallow_quotes(markdown: str) -> str:
+    """One line can open any number of quotes, and comrak's HTML for 100,000 of them is 6 MB: a line's ">" past
+    MAX_NESTING go before parsing, as `_flattened` would drop their tags after, only sooner."""
+    if markdown.count(">") <= MAX_NESTING:
+        return markdown
+    return _DEEP_QUOTE.sub(r"\1", markdown)
+
+
+def _flattened(html: str) -> str:
+    """Tags nested deeper than MAX_NESTING dropped, with their content kept, open and close alike."""
+    depths = list(accumulate(map(_STEP.__getitem__, _NESTING_SLASH.findall(html))))
+    if not depths or max(depths) <= MAX_NESTING:
+        return html
+    pieces = _NESTING_TAG.split(html)
+    # A tag's depth is the one inside it: after an opening tag, before a closing one.
+    for index, depth in enumerate(depths):
+        tag = pieces[2 * index + 1]
+        if (depth if tag[1] != "/" else depth + 1) > MAX_NESTING:
+            pieces[2 * index + 1] = ""
+    return "".join(pieces)
+
+
+class _LineAttributes(dict):
+    """comrak's line (from 1) to our attribute (from 0), made once per line: an item, its quote and its paragraph
+    often share one."""
+
+    def __missing__(self, line: str) -> str:
+        attribute = self[line] = f' data-source-line="{int(line) - 1}"'
+        return attribute
+
+
+def _source_lines(html: str) -> str:
+    """comrak's data-sourcepos ("line:column-line:column") on blocks becomes data-source-line, as the page's
+    script expects; on inline elements it goes."""
+    pieces = _BLOCK_SOURCE.split(html)
+    pieces[2::3] = map(_LineAttributes().__getitem__, pieces[2::3])
+    return _INLINE_SOURCE.sub("", "".join(pieces))
+
+
+def _with_heading_ids(html: str) -> tuple[str, tuple[Heading, ...]]:
+    pieces = _HEADING.split(html)
     used: dict[str, int] = {}
+    bases: dict[str, str] = {}
     headings: list[Heading] = []
+    out = [pieces[0]]
+    for index in range(1, len(pieces), 4):
+        level, line, inner, after = pieces[index : index + 4]
+        text = _ANY_TAG.sub("", inner) if "<" in inner else inner
+        if "&" in text:
+            text = html_entities.unescape(text)
+        heading_id = _heading_id(text, used, bases)
+        headings.append(Heading(int(level), heading_id, text))
+        out.append(f'<h{level} data-source-line="{line}" id="{heading_id}">{inner}</h{level}>{after}')
+    return "".join(out), tuple(headings)
+
+
+def _first_line_past_the_block_budget(html: str) -> int | None:
+    # Inline elements have a data-sourcepos too, so most pages need no closer look.
+    if html.count(" data-sourcepos=") <= MAX_BLOCKS:
+        return None
+    past = next(islice(_BLOCK_SOURCE.finditer(html), MAX_BLOCKS, None), None)
+    return None if past is None else int(past.group(2)) - 1
+
+
+def render(markdown: str) -> Rendered:
+    # Line ends as CommonMark counts them, so that every line number below is comrak's.
+    markdown = markdown.replace("\r\n", "\n").replace("\r", "\n")
+    parsed = _shallow_quotes(markdown)
+    extensions = _extensions(tables=_tables_within_the_budgets(parsed))
+    html = comrak.render_markdown(parsed, extension_options=extensions, render_options=_OUTPUT)
+    tail = ""
+    cut = _first_line_past_the_block_budget(html)
+    if cut is not None:
+        # `_shallow_quotes` keeps every line where it was, so one line number cuts both texts at the same place.
+        head = "\n".join(parsed.split("\n", cut)[:cut])
+        html = comrak.render_markdown(head, extension_options=extensions, render_options=_OUTPUT)
+        rest = markdown.split("\n", cut)[cut]
+        tail = f'<pre data-source-line="{cut}">{html_entities.escape(rest, quote=False)}</pre>'
+    html, headings = _with_heading_ids(_source_lines(_flattened(html)))
+    for comraks, ours in _REPLACEMENTS:
+        html = html.replace(comraks, ours)
+    safe = nh3.clean(
+        html + tail,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SAFE_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        allowed_classes=_CLASSES,
+        strip_comments=True,
+    )
+    return Rendered(html=safe, toc=headings)
+
+
+# Tokens for plain text ---------------------------------------------------------------------------------
+
+_TASK_MARKER = re.compile(r"\[[ xX]\][ \t\n\v\f\r]+")
+
+
+def _task_markers(state) -> None:
+    """Core rule: "[ ] " or "[x] " opening a list item is its checkbox, not its words. (mdit-py-plugins'
+    tasklists does this too, but looks for each item's list by scanning back: 23 s for 100 KB of items.)"""
     tokens: list[Token] = state.tokens
-    for index, token in enumerate(tokens):
-        if token.type in _BLOCKS_WITH_SOURCE and token.map:
-            token.attrSet("data-source-line", str(token.map[0]))
-        if token.type in {"th_open", "td_open"} and token.attrGet("style"):
-            # The CSP refuses inline styles, so table alignment travels as a class.
-            align = str(token.attrGet("style")).removeprefix("text-align:")
-            del token.attrs["style"]
-            token.attrSet("class", f"align-{align}")
-        if token.type == "heading_open":
-            inline = tokens[index + 1]
-            text = "".join(child.content for child in (inline.children or []) if child.type in {"text", "code_inline"})
-            heading_id = _heading_id(text, used)
-            token.attrSet("id", heading_id)
-            headings.append(Heading(level=int(token.tag[1]), id=heading_id, text=text))
-    state.env["headings"] = headings
+    for index in range(2, len(tokens)):
+        token = tokens[index]
+        if (
+            token.type == "inline"
+            and tokens[index - 1].type == "paragraph_open"
+            and tokens[index - 2].type == "list_item_open"
+            and token.children
+            and token.children[0].type == "text"
+        ):
+            marker = _TASK_MARKER.match(token.children[0].content)
+            if marker is not None:
+                token.children[0].content = token.children[0].content[marker.end() :]
+                token.content = token.content[marker.end() :]
 
 
 def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
@@ -195,10 +394,9 @@ def _parser(*, links: bool = True) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     if not links:
         md.disable(["link", "image", "reference"])
-    md.use(tasklists_plugin, enabled=False)
     md.validateLink = _validate_link
     md.normalizeLink = normalizeLink
-    md.core.ruler.push("source_lines_and_headings", _source_lines_and_headings)
+    md.core.ruler.after("inline", "task_markers", _task_markers)
     return md
 
 
@@ -207,23 +405,7 @@ _MD_WITHOUT_LINKS = _parser(links=False)
 
 
 def tokens(markdown: str) -> list:
-    """The parsed Markdown as markdown-it tokens, with the same rules and limits as `render`, for callers that
-    make something other than HTML of it (the summary email's plain-text part)."""
+    """The parsed Markdown as markdown-it tokens, for callers that make something other than HTML of it (the
+    summary email's plain-text part): the same Markdown as `render`, task-list markers taken off the items."""
     parser = _MD if markdown.count("[") <= MAX_LINK_BRACKETS else _MD_WITHOUT_LINKS
     return parser.parse(markdown, {})
-
-
-def render(markdown: str) -> Rendered:
-    env: dict = {}
-    parser = _MD if markdown.count("[") <= MAX_LINK_BRACKETS else _MD_WITHOUT_LINKS
-    html = parser.render(markdown, env)
-    safe = nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SAFE_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        allowed_classes=_CLASSES,
-        strip_comments=True,
-    )
-    return Rendered(html=safe, toc=tuple(env.get("headings", ())))
