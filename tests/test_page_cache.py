@@ -204,3 +204,19 @@ def test_history_diff_and_recent_changes_show_what_was_saved_after_they_were_rea
     assert "Podcasts next" in as_council.get("/p/fy27-plan/history").get_data(as_text=True)
     assert "Podcasts" in as_council.get("/changes").get_data(as_text=True)
     assert "FY27 Podcasts" in as_council.get("/p/fy27-plan/diff?from=1&to=2").get_data(as_text=True)
+
+
+def test_the_home_page_shows_a_change_waiting_for_review_at_once_and_is_kept_a_minute_at_most(
+    app, people, as_lead, monkeypatch
+):
+    _plan(app, people)
+    assert "Waiting for review (0)" in as_lead.get("/").get_data(as_text=True)
+    _save(app, people["council"], PLAN + "\nWebinars.\n", 1)
+    assert "Waiting for review (1)" in as_lead.get("/").get_data(as_text=True)
+    with counted_queries(app) as kept:
+        as_lead.get("/")
+    later = utcnow() + timedelta(minutes=1)
+    monkeypatch.setattr(page_cache, "utcnow", lambda: later)
+    with counted_queries(app) as made_again:
+        as_lead.get("/")
+    assert len(kept) < len(made_again)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
@@ -21,7 +22,10 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def dashboard():
-    return render_template("dashboard.html", **dashboard_context(current_user))
+    # It counts feedback, contributions and due tactics over moving windows: a minute late at most.
+    return page_cache.kept_page(
+        "dashboard.html", (), lambda: dashboard_context(current_user), fresh_for=timedelta(minutes=1)
+    )
 
 
 @bp.get("/changes")

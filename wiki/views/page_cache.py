@@ -2,10 +2,10 @@
 the header with its unread count, and this session's CSRF token in the forms.
 
 The key is the wiki's generation (wiki/generation.py), which every committed write that can change a page moves
-on, with the page asked for, the reader and the day (a comment round closes, a tactic falls due, at the end of
-one). Nothing that changes what a page shows can leave the old one in use: a new revision, a decision, a
-comment, a retitle, a role, a tactic's owner all write, and every write moves the generation. Browsers
-revalidate with the ETag and get 304 Not Modified.
+on, with the page asked for, the reader and the day (a comment round closes at the end of one; the home page,
+which counts the last 30 days, is kept for a minute at most). Nothing that changes what a page shows can leave
+the old one in use: a new revision, a decision, a comment, a retitle, a role, a tactic's owner all write, and
+every write moves the generation. Browsers revalidate with the ETag and get 304 Not Modified.
 
 A kept page is its template's title, head and content blocks; templates/kept.html puts them in the layout.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Response, current_app, g, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
@@ -46,10 +47,18 @@ _views: LRUCache[PageView] = LRUCache(capacity=512)
 _BLOCKS = ("title", "head", "content")
 
 
-def kept_page(template: str, asked: tuple, context_of: Callable[[], dict | ResponseReturnValue]) -> Response:
+def kept_page(
+    template: str,
+    asked: tuple,
+    context_of: Callable[[], dict | ResponseReturnValue],
+    fresh_for: timedelta = timedelta(days=1),
+) -> Response:
     """The page `template` makes from `context_of()` for this request, kept by what it depends on. `asked` names
-    the page (route and query arguments); `context_of` may answer instead, for a page that doesn't exist."""
-    view_key = (g.generation, template, asked, current_user.id, utcnow().date())
+    the page (route and query arguments); `context_of` may answer instead, for a page that doesn't exist.
+    `fresh_for` is how long the page may be kept when nothing is written: a day (UTC) for pages whose only clock
+    is the date, less for a page that counts "the last 30 days"."""
+    period = int(utcnow().timestamp() // fresh_for.total_seconds())
+    view_key = (g.generation, template, asked, current_user.id, period)
     made = _views.get(view_key)
     if made is None:
         context = context_of()
