@@ -23,13 +23,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict):
+def gunicorn(target: str, env: dict, workers: int = 2):
     port = free_port()
     process = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
             "-w",
-            "2",
+            str(workers),
             "--no-control-socket",
             "-b",
             f"127.0.0.1:{port}",
