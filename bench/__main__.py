@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench import diffs, files, scale
 from bench import pages as page_figures
-from bench.serving import PASSWORD, ROOT, VENV_BIN, free_port, gunicorn
+from bench.serving import AGENT, PASSWORD, ROOT, VENV_BIN, free_port, gunicorn
 
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 OTTER_DIFF_RPS = 184
@@ -30,7 +30,7 @@ SCALE_FIGURES = ("view_ms", "view_again_ms", "home_lead_ms", "changes_ms", "sear
 
 
 def wrk(url: str, cookie: str | None = None) -> float:
-    command = ["wrk", "-t2", "-c4", f"-d{WRK_SECONDS}s", url]
+    command = ["wrk", "-t2", "-c4", f"-d{WRK_SECONDS}s", "-H", f"User-Agent: {AGENT}", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -45,6 +45,7 @@ def login_cookie(base: str, email: str) -> str:
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
     html = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()

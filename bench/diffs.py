@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 from bench.content import plan_revisions
+from bench.serving import AGENT
 
 PEER_SLUG = "peer-plan"
 REVIEW_SLUGS = [f"review-{n}" for n in range(3)]
@@ -99,7 +100,7 @@ def served_figures(base: str, council_cookie: str, lead_cookie: str, wrk) -> dic
     again; and the diff page revision 40 → 50 under wrk."""
 
     def get_ms(path: str, cookie: str) -> float:
-        request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie, "User-Agent": AGENT})
         started = time.perf_counter()
         with urllib.request.urlopen(request, timeout=60) as response:
             response.read()

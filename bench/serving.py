@@ -14,6 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PASSWORD = "bench password 1"
+# Sign-in remembers the browser it came from (Flask-Login's session protection): a client that says it is another
+# one gets its session rewritten on every request, which a real browser never sees.
+AGENT = "council-wiki-bench"
 
 
 def free_port() -> int:
