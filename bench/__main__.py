@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench import diffs, files, scale
+from bench import anchoring, diffs, files, scale
 from bench import pages as page_figures
 from bench.serving import AGENT, PASSWORD, ROOT, VENV_BIN, free_port, gunicorn
 
@@ -511,6 +511,7 @@ def main() -> None:
     results.update(files.storage())
     results.update(text_core())
     results.update(diffs.pure_figures())
+    results.update(anchoring.figures())
     results["diff_realistic_to_pure_python"] = (
         results["diff_realistic_100kb_ms"] / results["diff_realistic_100kb_pure_python_ms"]
     )
@@ -536,6 +537,9 @@ def main() -> None:
         "render_worst_100kb_ms": "< 250 (a hostile page at the size cap)",
         "render_20k_headings_ms": "< 2000",
         "reanchor_200_ms": "p50 < 200",
+        "anchor_p95_ms": "< 5 (per comment, 30 KB page)",
+        "anchor_wrong": "0",
+        "anchor_orphan_rate": "<= 0.02",
         "view_200_threads_ratio": ">= 0.6",
         "send_msgs_per_s": ">= 300",
         "send_peak_mb": "< 200 (the worker's VmHWM)",

@@ -38,7 +38,7 @@ from wiki.services.permissions import (
 )
 from wiki.services.tactics import page_owners
 from wiki.services.threads import Selection, anchor_new_thread, check_comment, lock_discussion, revision_text
-from wiki.text.anchor import locate_selection
+from wiki.text.selection import locate_selection
 
 MAX_PROMPT = 200
 MAX_DAYS_AHEAD = 365

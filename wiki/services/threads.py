@@ -39,8 +39,9 @@ from wiki.services.permissions import (
     is_staff,
 )
 from wiki.services.tactics import page_owners
-from wiki.text.anchor import Reanchorer, locate_selection, make_anchor
+from wiki.text.anchor import Reanchorer, make_anchor
 from wiki.text.diff import Chunk, word_diff
+from wiki.text.selection import locate_selection
 
 MAX_COMMENT = 5000
 MAX_REASON = 500

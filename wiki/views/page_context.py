@@ -15,7 +15,7 @@ from wiki.models import AnchorState, Page, PageKind, Thread, ThreadKind, User
 from wiki.services import feedback, files, pages, review, tactics, threads
 from wiki.services.permissions import can_decide_suggestion, can_discuss, can_give_feedback, is_staff
 from wiki.services.rendering import margins, rendered
-from wiki.text.anchor import plain
+from wiki.text.selection import plain
 from wiki.views.round_context import round_context
 from wiki.views.shares import share_context
 

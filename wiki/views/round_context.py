@@ -8,7 +8,7 @@ from markupsafe import Markup
 from wiki.models import Page, User, utcnow
 from wiki.services import rounds
 from wiki.services.permissions import can_comment_in_round, can_discuss, can_manage_rounds
-from wiki.text.anchor import plain
+from wiki.text.selection import plain
 
 
 def field_margin_context(user: User, page: Page, revision, listed=None, now=None) -> dict:

@@ -11,7 +11,7 @@ from wiki.forms import ActionForm
 from wiki.services import inbox, pages, threads
 from wiki.services.permissions import can_discuss
 from wiki.services.threads import Selection
-from wiki.text.anchor import locate_selection
+from wiki.text.selection import locate_selection
 from wiki.views import file_threads, int_arg, whole_number
 from wiki.views.page_context import discussion_context, page_view_context
 from wiki.views.rounds import field_margin
