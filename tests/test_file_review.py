@@ -346,6 +346,8 @@ def test_the_page_reads_its_files_in_one_query_however_many(app, people, deck_pa
 
     _upload(as_council, make_pdf(["One"]), name="file-0.pdf")
     queries()  # the first read renders the revision and fills the cache
+    # An upload moves the wiki's generation on, so the next read makes the page afresh instead of reusing it.
+    _upload(as_council, make_pdf(["Two"]), name="file-5.pdf")
     few = queries()
     for n in range(1, 5):
         _upload(as_council, make_pdf([f"Page {n}"]), name=f"file-{n}.pdf")

@@ -35,8 +35,8 @@ def test_a_repeat_view_reads_only_the_reader_with_their_unread_count(app, people
     with counted_queries(app) as statements:
         html = as_council.get("/p/fy27-plan").get_data(as_text=True)
     assert "Segments are banks." in html
-    assert [s for s in statements if not s.startswith(("BEGIN", "ROLLBACK", "COMMIT"))] == [statements[1]]
-    assert "notifications" in statements[1] and "generations" in statements[1]
+    [only] = [s for s in statements if not s.startswith(("BEGIN", "ROLLBACK", "COMMIT"))]
+    assert "FROM users" in only and "notifications" in only and "generations" in only
 
 
 def test_a_retitle_shows_at_once_to_the_council_and_to_the_field_only_once_published(app, people, as_council, as_field):

@@ -22,8 +22,6 @@ _MARK = "council_wiki_writes"
 
 
 def watch(engine: Engine) -> None:
-    ready = {"table": False}
-
     @event.listens_for(engine, "before_cursor_execute")
     def note_write(connection, cursor, statement, parameters, context, executemany) -> None:
         written = _WRITE.match(statement)
@@ -36,10 +34,10 @@ def watch(engine: Engine) -> None:
             return
         cursor = connection.connection.dbapi_connection.cursor()
         try:
-            # While the migrations that make the table haven't run yet, there is nothing to move on.
-            if not ready["table"]:
-                ready["table"] = _has_table(cursor, engine.dialect.name)
-            if ready["table"]:
+            # Before the migration that makes the table has run there is nothing to move on. Asked at every
+            # writing commit (a catalog lookup, microseconds), because a database can be emptied and migrated
+            # again under the same engine.
+            if _has_table(cursor, engine.dialect.name):
                 cursor.execute("UPDATE generations SET value = value + 1 WHERE id = 1")
         finally:
             cursor.close()
@@ -53,7 +51,8 @@ def _has_table(cursor, dialect: str) -> bool:
     if dialect == "sqlite":
         cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'generations'")
     else:
-        cursor.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'generations'")
+        cursor.execute("SELECT to_regclass('generations')")
+        return cursor.fetchone()[0] is not None
     return cursor.fetchone() is not None
 
 
