@@ -199,11 +199,13 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
     filters += [f"kind={kind.value}" for kind in ChangeKind]
     filters += ["page=fy27-plan&kind=review", f"page=fy27-plan&person={world['drafter'].id}", "p=2"]
     changes = ["/changes?" + query for query in filters]
-    # Searches for parts of the secrets (a search page repeats its query, so never the whole of one).
+    # Searches for parts of the secrets (a search page repeats its query, so never the whole of one), and for
+    # words of the comments, which the field's search never reads (not even the round's, which it can see there).
     searches = [
         f"/search?q={q}"
         for q in ("SECRET", "secret", "summary", "Unpublished", "draft-marker", "here", "DRAFT-SLIDE", "hidden")
     ]
+    searches += [f"/search?q={q}" for q in ("comment", "draft", "banks", "hear", "secr*", "%22draft%20marker%22")]
     with app.app_context():
         feed_token = changes_service.feed_token(db.session.get(User, people["field"].id))
     explicit = [
@@ -245,6 +247,8 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
         if re.search(r"/files/customer-deck\.pptx(/preview|/pictures/\d)?\?v=2$", url):
             assert response.status_code == 404, f"{url} gives the field the deck's draft version"
         # Error messages echo the number that was asked for; only pages that answered are checked for numbers.
+        if url.startswith("/search"):
+            assert 'id="comment-results-title"' not in body, f"{url} shows the field comments"
         if (
             response.status_code == 200
             and response.mimetype == "text/html"

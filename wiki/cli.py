@@ -265,6 +265,20 @@ def list_requests(state: str | None) -> None:
         click.echo(f"#{request.id:<4} {request.state.value:11} {demand:3} need  {who}: {request.title}{to}")
 
 
+# The full-text index (issue 14, item 3).
+search_group = AppGroup("search", help="The full-text search index.")
+
+
+@search_group.command("reindex")
+def reindex_search() -> None:
+    """Rebuild the search index from every page, file and comment (after loading data around the app)."""
+    from wiki.services import search_index
+
+    done = search_index.reindex()
+    counted = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in zip(done, ("page", "file", "comment"), strict=True)]
+    click.echo(f"Indexed {counted[0]}, {counted[1]} and {counted[2]}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(summary)
@@ -272,3 +286,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(content_requests_group)
     app.cli.add_command(worker)
+    app.cli.add_command(search_group)

@@ -50,13 +50,14 @@ from wiki.models.files import Attachment, Blob, FileDecision, FileImage, FileVer
 # The field's voice (issue 10): one module per area, imported here so its tables are registered.
 from wiki.models.rounds import CommentRound
 from wiki.models.schedule import SummarySchedule  # the summary's schedule (issue 12)
+from wiki.models.search import SearchDoc, SearchSource  # the full-text index (issue 14, item 3)
 from wiki.models.shares import Share
-from wiki.models.variants import Variant, VariantOffer, VariantOrigin, VariantRevision, VariantShare
 from wiki.models.site import Generation  # what cached views are keyed by (issue 14)
+from wiki.models.variants import Variant, VariantOffer, VariantOrigin, VariantRevision, VariantShare
 
 __all__ = [
-    "AnchorState",
     "Generation",
+    "AnchorState",
     "Approval",
     "Comment",
     "ContentRequest",
@@ -107,4 +108,7 @@ __all__ = [
     "VariantOrigin",
     "VariantRevision",
     "VariantShare",
+    # The full-text index (issue 14, item 3).
+    "SearchDoc",
+    "SearchSource",
 ]

@@ -142,7 +142,8 @@ class Page(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     # No title or kind here: they are part of each revision, so the field reads the published one's.
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Indexed: the pages a person created are among those they answer for (their home page's open threads).
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Denormalised pointers, updated in the same transaction as the revision they name; the head
     # number is what concurrent saves lock and compare.
@@ -176,6 +177,10 @@ class Revision(db.Model):
         CheckConstraint("number >= 1", name="number_positive"),
         # Recent changes and the summaries read revisions by time across all pages.
         Index("ix_revisions_created_at", "created_at"),
+        # A person's own recent revisions (their home page), the contributions chart, and who made changes.
+        Index("ix_revisions_author_created", "author_id", "created_at"),
+        # Who accepted suggestions, for the changes' filter: without it that reads past every body in the table.
+        Index("ix_revisions_accepted_by_id", "accepted_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,7 +224,11 @@ class Approval(db.Model):
     The most recently approved revision of a page is what the field reads."""
 
     __tablename__ = "approvals"
-    __table_args__ = (Index("ix_approvals_page_created", "page_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_approvals_page_created", "page_id", "created_at"),
+        # Recent changes, the feed and the summaries read decisions by time across all pages.
+        Index("ix_approvals_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
@@ -274,7 +283,11 @@ class Thread(db.Model):
     """A comment thread or a suggested edit, anchored to a passage of the page (or to the whole page)."""
 
     __tablename__ = "threads"
-    __table_args__ = (Index("ix_threads_page_state", "page_id", "state"),)
+    __table_args__ = (
+        Index("ix_threads_page_state", "page_id", "state"),
+        # Resolved and accepted threads by when they were decided: the contributions chart and the summaries.
+        Index("ix_threads_state_decided", "state", "decided_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
@@ -349,7 +362,11 @@ class Notification(db.Model):
     """An inbox item: something happened that this user should know about."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_read", "user_id", "read_at"),
+        # The inbox lists a person's notices newest first.
+        Index("ix_notifications_user_created", "user_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -414,6 +431,8 @@ tactic_pages = db.Table(
     "tactic_pages",
     Column("tactic_id", ForeignKey("tactics.id", ondelete="CASCADE"), primary_key=True),
     Column("page_id", ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True),
+    # Who answers for a page (its tactics' owners) is asked on every page view; the key starts with the tactic.
+    Index("ix_tactic_pages_page_id", "page_id"),
 )
 
 
@@ -426,6 +445,8 @@ class Tactic(db.Model):
         UniqueConstraint("plan_id", "owner_id"),
         UniqueConstraint("plan_id", "name"),
         CheckConstraint("cadence_days >= 1", name="cadence_positive"),
+        # A member's own tactics and the pages they answer for, on their home page and in their queues.
+        Index("ix_tactics_owner_id", "owner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -546,6 +567,8 @@ class SummaryDelivery(db.Model):
     __table_args__ = (
         UniqueConstraint("summary_id", "user_id"),
         Index("ix_summary_deliveries_summary_state", "summary_id", "state"),
+        # A sender finds the deliveries it claimed by its token.
+        Index("ix_summary_deliveries_claim_token", "claim_token"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -119,7 +119,11 @@ class FileDecision(db.Model):
     """A lead's decision on a file version: approved (the field downloads it) or changes requested."""
 
     __tablename__ = "file_decisions"
-    __table_args__ = (Index("ix_file_decisions_attachment_created", "attachment_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_file_decisions_attachment_created", "attachment_id", "created_at"),
+        # Recent changes read the newest decisions across all files.
+        Index("ix_file_decisions_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"))

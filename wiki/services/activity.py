@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union
+from sqlalchemy.orm import selectinload
 
 from wiki.errors import require
 from wiki.extensions import db
@@ -111,17 +112,23 @@ def open_threads_on_my_pages(user: User, limit: int = 20) -> list[Thread]:
     """Open comments and suggestions on the pages this person answers for: the pages of the tactics
     they own, and the pages they created."""
     require(can_read_drafts(user), "Only the council and marketing leads take part in the discussion.")
-    owned_pages = select(tactic_pages_table.c.page_id).join(Tactic, Tactic.id == tactic_pages_table.c.tactic_id).where(
-        Tactic.owner_id == user.id
+    owned_pages = (
+        select(tactic_pages_table.c.page_id)
+        .join(Tactic, Tactic.id == tactic_pages_table.c.tactic_id)
+        .where(Tactic.owner_id == user.id)
     )
+    # The pages first, then their open threads by page (ix_threads_page_state): not every open thread of the wiki
+    # read to keep those on a few pages.
+    my_pages = union(select(Page.id).where(Page.created_by_id == user.id), owned_pages)
     return list(
         db.session.execute(
             select(Thread)
-            .join(Page, Page.id == Thread.page_id)
+            # The list names each thread's author (its page is among those the home page lists anyway).
+            .options(selectinload(Thread.author))
             .where(
+                Thread.page_id.in_(my_pages),
                 Thread.state == ThreadState.OPEN,
                 Thread.author_id != user.id,
-                or_(Page.created_by_id == user.id, Page.id.in_(owned_pages)),
             )
             .order_by(Thread.created_at.desc())
             .limit(limit)

@@ -352,6 +352,14 @@ def _changes(user: User, rows: list) -> list[Change]:
     return changes
 
 
+def _newest(part, limit: int):
+    """The `limit` newest rows of one kind of change (one source, so ordered by time and id alone)."""
+    columns = part.selected_columns
+    # A subquery of its own: a member of a UNION may not have an ORDER BY and a LIMIT of its own on SQLite.
+    rows = part.order_by(columns.at.desc(), columns.id.desc()).limit(limit).subquery()
+    return select(rows.c.source, rows.c.id, rows.c.at)
+
+
 def recent_changes(user: User, filters: Filters, page_no: int = 1, per_page: int = PER_PAGE) -> ChangeLog:
     """Newest first, `per_page` at a time; what each reader may see is decided here and nowhere else."""
     require(can_follow_published(user), "Sign in to follow recent changes.")
@@ -366,7 +374,11 @@ def recent_changes(user: User, filters: Filters, page_no: int = 1, per_page: int
         parts.append(_file_version_rows(filters))
     if not parts:
         return ChangeLog(changes=[], page_no=page_no, has_older=False)
-    stream = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    # The page's rows are among each kind's newest `wanted`, which each kind reads from its index by time: the
+    # union is of those few, not of every revision and decision there ever was.
+    wanted = page_no * per_page + 1
+    newest = [_newest(part, wanted) for part in parts]
+    stream = (newest[0] if len(newest) == 1 else union_all(*newest)).subquery()
     rows = db.session.execute(
         select(stream.c.source, stream.c.id)
         .order_by(stream.c.at.desc(), stream.c.source.desc(), stream.c.id.desc())

@@ -24,7 +24,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import inbox
+from wiki.services import inbox, search_index
 from wiki.services.pages import name_for_staff
 from wiki.services.permissions import can_approve_files, can_read_drafts
 from wiki.services.review import check_note
@@ -183,6 +183,7 @@ def approve(user: User, page: Page, attachment: Attachment, number: int, note: s
         if not already:
             attachment.published_version_id = version.id
             attachment.published = version
+            search_index.index_file(session, attachment)
             inbox.notify(
                 session,
                 sorted({v.author_id for v in covered}),

@@ -31,6 +31,7 @@ from wiki.models import (
     User,
     utcnow,
 )
+from wiki.services import search_index
 from wiki.services.file_anchoring import carry_to_head, unit_fingerprint
 from wiki.services.permissions import can_discuss
 from wiki.services.threads import _notify_mentions, check_comment, lock_discussion
@@ -175,6 +176,7 @@ def start_thread(
         session.add(thread)
         session.flush()
         session.add(Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow()))
+        search_index.index_thread(session, thread)
         _notify_mentions(session, user, page, thread, body)
     return thread
 

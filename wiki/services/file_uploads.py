@@ -20,6 +20,7 @@ from wiki.extensions import db
 from wiki.files import kinds, sandbox
 from wiki.files.extract import Extraction
 from wiki.models import Attachment, Blob, Decision, FileDecision, FileImage, FileVersion, Page, User, utcnow
+from wiki.services import search_index
 from wiki.services.file_anchoring import follow_new_version
 from wiki.services.files import get_attachment, get_version, kind_of, max_upload_bytes, text_of, units_of
 from wiki.services.permissions import can_delete_file, can_upload_files
@@ -233,6 +234,7 @@ def _add_version(
         attachment.head_number = version.number
         attachment.head_version_id = version.id
         attachment.head = version
+        search_index.index_file(session, attachment)
         if previous is not None:
             follow_new_version(session, attachment, previous, version)
     return version

@@ -217,6 +217,12 @@ def comparison(user: User, page: Page, attachment: Attachment, old_number: int, 
     require(can_read_drafts(user), "Only the council and marketing leads compare versions of a file.")
     old = get_version(user, page, attachment, old_number)
     new = get_version(user, page, attachment, new_number)
+    return comparison_of(attachment, old, new)
+
+
+def comparison_of(attachment: Attachment, old: FileVersion, new: FileVersion) -> Comparison:
+    """The comparison of two versions already read and allowed (the review page reads every waiting file's at
+    once)."""
     before, after = units_of(old), units_of(new)
     changes = compare(before, after)
     unit = kind_of(new).unit or "page"

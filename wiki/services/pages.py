@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import selectinload, undefer
 
 from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, TooLarge, require
 from wiki.extensions import db
 from wiki.models import Draft, Page, PageKind, Revision, RevisionOrigin, User, utcnow
+from wiki.services import search_index
 from wiki.services.anchoring import reanchor_threads
 from wiki.services.permissions import can_edit, can_read_drafts, can_read_revision, can_see_page
 from wiki.text.merge import merge
@@ -190,6 +191,7 @@ def history(user: User, page: Page, page_no: int, per_page: int) -> tuple[list[H
     revisions = list(
         db.session.execute(
             select(Revision)
+            .options(selectinload(Revision.author))
             .where(Revision.page_id == page.id)
             .order_by(Revision.number.desc())
             .limit(per_page + 1)
@@ -229,7 +231,11 @@ def compare(user: User, page: Page, from_number: int, to_number: int) -> tuple[R
 def list_pages(user: User) -> dict[PageKind, list[tuple[Page, Revision]]]:
     """Every page this user can read, grouped by the kind they see, with the revision they would see."""
     rows = db.session.execute(
-        select(Page, Revision).join(Revision, Revision.id == shown_id(user)).order_by(func.lower(Revision.title))
+        select(Page, Revision)
+        .join(Revision, Revision.id == shown_id(user))
+        # The list names who made each page's last change.
+        .options(selectinload(Revision.author))
+        .order_by(func.lower(Revision.title))
     ).all()
     grouped: dict[PageKind, list[tuple[Page, Revision]]] = {kind: [] for kind in PageKind}
     for page, revision in rows:
@@ -441,6 +447,7 @@ def append_revision(
     page.head_number = revision.number
     page.head_revision_id = revision.id
     page.head = revision
+    search_index.index_page(session, page)
     return revision
 
 

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import aliased, selectinload
 
 from wiki.db import write_transaction
@@ -28,7 +28,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import diffs, inbox
+from wiki.services import diffs, inbox, search_index
 from wiki.services.pages import lock_page_and_revision, name_for_staff
 from wiki.services.permissions import can_publish, can_read_drafts
 
@@ -90,10 +90,9 @@ class ReviewView:
 # States -------------------------------------------------------------------------------------------
 
 
-def _state(page: Page, latest: Approval | None) -> PageStatus | None:
+def _state(page: Page, latest: Approval | None, published: int | None) -> PageStatus | None:
     if page.head_revision_id is None:
         return None
-    published = page.published.number if page.published is not None else None
     if page.published_revision_id == page.head_revision_id:
         state = ReviewState.PUBLISHED
     elif (
@@ -122,11 +121,34 @@ def _latest_decisions(page_ids: list[int]) -> dict[int, Approval]:
     return {approval.page_id: approval for approval in rows}
 
 
+def _published_numbers(pages: list[Page]) -> dict[int, int]:
+    """The number of each page's published revision: the head's where the head is published, else that of the
+    revision already loaded, and of the rest in one query rather than a lazy load per page."""
+    numbers: dict[int, int] = {}
+    wanted: dict[int, int] = {}
+    for page in pages:
+        if page.published_revision_id is None:
+            continue
+        if page.published_revision_id == page.head_revision_id:
+            numbers[page.id] = page.head_number
+        elif "published" not in inspect(page).unloaded:
+            numbers[page.id] = page.published.number
+        else:
+            wanted[page.published_revision_id] = page.id
+    if wanted:
+        for revision_id, number in db.session.execute(
+            select(Revision.id, Revision.number).where(Revision.id.in_(wanted))
+        ).all():
+            numbers[wanted[revision_id]] = number
+    return numbers
+
+
 def statuses(pages: list[Page]) -> dict[int, PageStatus]:
-    """Review state of many pages in one query (for lists and dashboards)."""
+    """Review state of many pages in at most two queries, however many (for lists and dashboards)."""
     # A page whose head is published needs no decision to say so.
     latest = _latest_decisions([page.id for page in pages if page.published_revision_id != page.head_revision_id])
-    found = {page.id: _state(page, latest.get(page.id)) for page in pages}
+    published = _published_numbers(pages)
+    found = {page.id: _state(page, latest.get(page.id), published.get(page.id)) for page in pages}
     return {page_id: status for page_id, status in found.items() if status is not None}
 
 
@@ -174,6 +196,8 @@ def review_view(user: User, page: Page) -> ReviewView:
     revisions = list(
         db.session.execute(
             select(Revision)
+            # Each revision under review is credited to who wrote it, and who accepted it if it was a suggestion.
+            .options(selectinload(Revision.author), selectinload(Revision.accepted_by))
             .where(Revision.page_id == page.id, Revision.number >= max(after, 1))
             .order_by(Revision.number)
         ).scalars()
@@ -183,6 +207,7 @@ def review_view(user: User, page: Page) -> ReviewView:
     open_threads = list(
         db.session.execute(
             select(Thread)
+            .options(selectinload(Thread.author))
             .where(Thread.page_id == page.id, Thread.attachment_id.is_(None), Thread.state == ThreadState.OPEN)
             .order_by(Thread.start)
         ).scalars()
@@ -280,6 +305,7 @@ def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
         if not already:
             page.published_revision_id = revision.id
             page.published = revision
+            search_index.index_page(session, page)
             text = f"{user.name} published revision {revision.number} of “{name_for_staff(page)}”"
             _notify(session, notified, user, page, text)
     return revision
@@ -339,7 +365,10 @@ def decisions_for(user: User, page: Page) -> dict[int, list[Approval]]:
     """Every decision on the page's revisions, keyed by revision id, oldest first (for the history)."""
     require(can_read_drafts(user), "Only the council and marketing leads see review decisions.")
     rows = db.session.execute(
-        select(Approval).where(Approval.page_id == page.id).order_by(Approval.created_at, Approval.id)
+        select(Approval)
+        .options(selectinload(Approval.decided_by))
+        .where(Approval.page_id == page.id)
+        .order_by(Approval.created_at, Approval.id)
     ).scalars()
     found: dict[int, list[Approval]] = {}
     for approval in rows:

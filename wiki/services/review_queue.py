@@ -161,14 +161,24 @@ def page_review(user: User, page: Page) -> PageReview:
     under_review = []
     waiting_files = file_review.waiting_files(user, [page]).get(page.id, [])
     threads = _open_file_threads([waiting.attachment.id for waiting in waiting_files])
+    published = _published_versions([waiting.attachment for waiting in waiting_files])
     for waiting in waiting_files:
         attachment = waiting.attachment
-        published = attachment.published
+        field_has = published.get(attachment.id)
         comparison = None
-        if published is not None:
-            comparison = files.comparison(user, page, attachment, published.number, waiting.versions[-1].number)
-        under_review.append(FileUnderReview(waiting, published, comparison, threads.get(waiting.attachment.id, [])))
+        if field_has is not None:
+            comparison = files.comparison_of(attachment, field_has, waiting.versions[-1])
+        under_review.append(FileUnderReview(waiting, field_has, comparison, threads.get(attachment.id, [])))
     return PageReview(text, under_review)
+
+
+def _published_versions(attachments: list[Attachment]) -> dict[int, FileVersion]:
+    """The version the field has of each file, all in one query (the newer ones are the waiting file's)."""
+    ids = [attachment.published_version_id for attachment in attachments if attachment.published_version_id]
+    if not ids:
+        return {}
+    rows = db.session.execute(select(FileVersion).where(FileVersion.id.in_(ids))).scalars()
+    return {version.attachment_id: version for version in rows}
 
 
 def _open_file_threads(attachment_ids: list[int]) -> dict[int, list[Thread]]:

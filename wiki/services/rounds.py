@@ -28,7 +28,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import inbox
+from wiki.services import inbox, search_index
 from wiki.services.permissions import (
     can_comment_in_round,
     can_manage_rounds,
@@ -282,6 +282,7 @@ def start_comment(
         session.add(thread)
         session.flush()
         session.add(Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=now))
+        search_index.index_thread(session, thread)
         who = f"{user.name} ({user.region})" if user.region else user.name
         leads = session.execute(select(User.id).where(User.role == Role.LEAD, User.active.is_(True))).scalars()
         inbox.notify(
@@ -311,6 +312,7 @@ def reply(user: User, thread: Thread, body: str, now: datetime | None = None) ->
         thread = session.get(Thread, thread.id)
         comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=now)
         session.add(comment)
+        search_index.index_thread(session, thread)
         participants = {thread.author_id} | {c.author_id for c in thread.comments}
         inbox.notify(
             session,

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
@@ -39,6 +40,8 @@ def archive(user: User) -> list[Summary]:
     return list(
         db.session.execute(
             select(Summary)
+            # A draft is listed with who made it.
+            .options(selectinload(Summary.created_by))
             .where(Summary.state.in_(states))
             .order_by(Summary.sent_at.desc().nulls_first(), Summary.id.desc())
         ).scalars()

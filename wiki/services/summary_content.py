@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from wiki.extensions import db
 from wiki.models import (
@@ -207,7 +207,7 @@ def _known_before(start: datetime, sent: list[tuple[datetime, datetime]], column
 
 def _published_changes(start: datetime, end: datetime, sent: list[tuple[datetime, datetime]]) -> list[PageChange]:
     """Per page, what the field reads now that it didn't before the period: the newest approval in the
-    period against the one before it."""
+    period against the one before it. The same queries however many pages changed."""
     approvals = db.session.execute(
         select(Approval)
         .where(
@@ -220,59 +220,92 @@ def _published_changes(start: datetime, end: datetime, sent: list[tuple[datetime
     newest: dict[int, Approval] = {}
     for approval in approvals:
         newest[approval.page_id] = approval
+    if not newest:
+        return []
+    found = {page.id: page for page in db.session.execute(select(Page).where(Page.id.in_(newest))).scalars()}
+    previous, covered = _revisions_told(start, sent, [approval.id for approval in newest.values()])
+    bodies = dict(
+        db.session.execute(
+            select(Revision.id, Revision.body).where(
+                Revision.id.in_(
+                    [approval.revision_id for approval in newest.values()]
+                    + [revision.id for revision in previous.values()]
+                )
+            )
+        ).all()
+    )
+    # The field reads words, not Markdown: compare what each version says, as the email will show it.
+    site = current_app.config["SITE_URL"]
+    words = {key: markdown_as_text(body, site, references=False) for key, body in bodies.items()}
     changes = []
     for page_id, approval in newest.items():
-        page = db.session.get(Page, page_id)
-        previous = db.session.execute(
-            select(Revision)
-            .join(Approval, Approval.revision_id == Revision.id)
-            .where(
-                Approval.page_id == page_id,
-                Approval.decision == Decision.APPROVED,
-                _known_before(start, sent, Approval.created_at),
-                Revision.number < approval.revision.number,
-            )
-            .order_by(Revision.number.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        after = previous.number if previous else 0
-        revisions = list(
-            db.session.execute(
-                select(Revision)
-                .where(
-                    Revision.page_id == page_id, Revision.number > after, Revision.number <= approval.revision.number
-                )
-                .order_by(Revision.number)
-            ).scalars()
-        )
-        bodies = dict(
-            db.session.execute(
-                select(Revision.id, Revision.body).where(
-                    Revision.id.in_([approval.revision_id] + ([previous.id] if previous else []))
-                )
-            ).all()
-        )
-        # The field reads words, not Markdown: compare what each version says, as the email will show it.
-        site = current_app.config["SITE_URL"]
-        words = {key: markdown_as_text(body, site, references=False) for key, body in bodies.items()}
-        chunks = word_diff(words[previous.id] if previous else "", words[approval.revision_id])
+        before = previous.get(page_id)
+        revisions = covered.get(page_id, [])
+        chunks = word_diff(words[before.id] if before else "", words[approval.revision_id])
         authors: dict[int, User] = {}
         for revision in revisions:
             authors.setdefault(revision.author_id, revision.author)
         changes.append(
             PageChange(
                 key=f"page:{page_id}",
-                page=page,
+                page=found[page_id],
                 revision=approval.revision,
-                previous=previous,
+                previous=before,
                 summaries=[r.summary for r in revisions if r.summary],
                 authors=list(authors.values()),
                 approved_by=approval.decided_by,
                 # A page's first publication is all new text; its title and summaries say enough.
-                excerpt=excerpt(chunks, max_chars=500) if previous else [],
+                excerpt=excerpt(chunks, max_chars=500) if before else [],
             )
         )
     return sorted(changes, key=lambda change: change.revision.title.lower())
+
+
+def _revisions_told(
+    start: datetime, sent: list[tuple[datetime, datetime]], approval_ids: list[int]
+) -> tuple[dict[int, Revision], dict[int, list[Revision]]]:
+    """For each page of these approvals (the newest of the period on each page): the revision the field was
+    told of before (the newest approved before the period or in a summary that went out, older than the one
+    approved now), and the revisions after it up to the approved one, oldest first, with their authors."""
+    new = aliased(Approval)
+    new_revision = aliased(Revision)
+    told = aliased(Approval)
+    told_revision = aliased(Revision)
+    before = (
+        select(told.page_id, func.max(told_revision.number).label("number"))
+        .join(told_revision, told_revision.id == told.revision_id)
+        .join(new, new.page_id == told.page_id)
+        .join(new_revision, new_revision.id == new.revision_id)
+        .where(
+            new.id.in_(approval_ids),
+            told.decision == Decision.APPROVED,
+            _known_before(start, sent, told.created_at),
+            told_revision.number < new_revision.number,
+        )
+        .group_by(told.page_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Revision, before.c.number)
+        .join(new, new.page_id == Revision.page_id)
+        .join(new_revision, new_revision.id == new.revision_id)
+        .outerjoin(before, before.c.page_id == Revision.page_id)
+        .where(
+            new.id.in_(approval_ids),
+            Revision.number <= new_revision.number,
+            Revision.number >= func.coalesce(before.c.number, 1),
+        )
+        .options(selectinload(Revision.author))
+        .order_by(Revision.page_id, Revision.number)
+    ).all()
+    previous: dict[int, Revision] = {}
+    covered: dict[int, list[Revision]] = {}
+    for revision, told_number in rows:
+        if revision.number == told_number:
+            previous[revision.page_id] = revision
+        else:
+            covered.setdefault(revision.page_id, []).append(revision)
+    return previous, covered
 
 
 def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, datetime]]) -> list[FileChange]:
@@ -293,34 +326,25 @@ def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, d
     newest: dict[int, FileDecision] = {}
     for decision in decisions:
         newest[decision.attachment_id] = decision
+    if not newest:
+        return []
+    attachments = {
+        attachment.id: attachment
+        for attachment in db.session.execute(
+            select(Attachment)
+            .where(Attachment.id.in_(newest))
+            # The email names each file's page by its published title.
+            .options(selectinload(Attachment.page).selectinload(Page.published))
+        ).scalars()
+    }
+    previous, covered = _versions_told(start, sent, [decision.id for decision in newest.values()])
     found = []
     for attachment_id, decision in newest.items():
-        attachment = db.session.get(Attachment, attachment_id)
+        attachment = attachments[attachment_id]
         version = decision.version
-        previous = db.session.execute(
-            select(FileVersion)
-            .join(FileDecision, FileDecision.version_id == FileVersion.id)
-            .where(
-                FileDecision.attachment_id == attachment_id,
-                FileDecision.decision == Decision.APPROVED,
-                _known_before(start, sent, FileDecision.created_at),
-                FileVersion.number < version.number,
-            )
-            .order_by(FileVersion.number.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        covered = db.session.execute(
-            select(FileVersion)
-            .options(selectinload(FileVersion.author))
-            .where(
-                FileVersion.attachment_id == attachment_id,
-                FileVersion.number > (previous.number if previous else 0),
-                FileVersion.number <= version.number,
-            )
-            .order_by(FileVersion.number)
-        ).scalars()
+        before = previous.get(attachment_id)
         uploaders: dict[int, User] = {}
-        for each in covered:
+        for each in covered.get(attachment_id, []):
             uploaders.setdefault(each.author_id, each.author)
         found.append(
             FileChange(
@@ -328,13 +352,59 @@ def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, d
                 page=attachment.page,
                 attachment=attachment,
                 version=version,
-                previous=previous,
-                headline=files.change_headline(previous, version) if previous else files.units_line(version),
+                previous=before,
+                headline=files.change_headline(before, version) if before else files.units_line(version),
                 uploaders=list(uploaders.values()),
                 approved_by=decision.decided_by,
             )
         )
     return sorted(found, key=lambda change: (change.page_title.lower(), change.attachment.name))
+
+
+def _versions_told(
+    start: datetime, sent: list[tuple[datetime, datetime]], decision_ids: list[int]
+) -> tuple[dict[int, FileVersion], dict[int, list[FileVersion]]]:
+    """For each file of these decisions (the newest approval of the period on each), as _revisions_told does for
+    pages: the version the field was told of before, and the versions after it up to the approved one."""
+    new = aliased(FileDecision)
+    new_version = aliased(FileVersion)
+    told = aliased(FileDecision)
+    told_version = aliased(FileVersion)
+    before = (
+        select(told.attachment_id, func.max(told_version.number).label("number"))
+        .join(told_version, told_version.id == told.version_id)
+        .join(new, new.attachment_id == told.attachment_id)
+        .join(new_version, new_version.id == new.version_id)
+        .where(
+            new.id.in_(decision_ids),
+            told.decision == Decision.APPROVED,
+            _known_before(start, sent, told.created_at),
+            told_version.number < new_version.number,
+        )
+        .group_by(told.attachment_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(FileVersion, before.c.number)
+        .join(new, new.attachment_id == FileVersion.attachment_id)
+        .join(new_version, new_version.id == new.version_id)
+        .outerjoin(before, before.c.attachment_id == FileVersion.attachment_id)
+        .where(
+            new.id.in_(decision_ids),
+            FileVersion.number <= new_version.number,
+            FileVersion.number >= func.coalesce(before.c.number, 1),
+        )
+        .options(selectinload(FileVersion.author))
+        .order_by(FileVersion.attachment_id, FileVersion.number)
+    ).all()
+    previous: dict[int, FileVersion] = {}
+    covered: dict[int, list[FileVersion]] = {}
+    for version, told_number in rows:
+        if version.number == told_number:
+            previous[version.attachment_id] = version
+        else:
+            covered.setdefault(version.attachment_id, []).append(version)
+    return previous, covered
 
 
 def _accepted_suggestions(
@@ -354,6 +424,7 @@ def _accepted_suggestions(
             selectinload(Thread.author),
             selectinload(Thread.decided_by),
             selectinload(Thread.page).selectinload(Page.published),
+            selectinload(Thread.applied_revision),
         )
         .order_by(Thread.decided_at)
     ).scalars()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
@@ -171,16 +171,26 @@ def tactic_for_owner(user: User, member: User, now: datetime | None = None) -> l
     return _rows(user, list(loaded.scalars()), now)
 
 
-def get_tactic(user: User, tactic_id: int) -> Tactic:
-    require(is_signed_in(user), "Sign in to see the plan's tactics.")
-    tactic = db.session.get(Tactic, tactic_id)
+def _visible(user: User, tactic: Tactic | None) -> Tactic:
     if tactic is None or not can_see_page(user, tactic.plan):
         raise NotFound("There is no such tactic.")
     return tactic
 
 
+def get_tactic(user: User, tactic_id: int) -> Tactic:
+    require(is_signed_in(user), "Sign in to see the plan's tactics.")
+    return _visible(user, db.session.get(Tactic, tactic_id))
+
+
 def tactic_row(user: User, tactic_id: int, now: datetime | None = None) -> TacticRow:
-    return _rows(user, [get_tactic(user, tactic_id)], now)[0]
+    """A tactic for its own page: its pages, and its reviews with who made each, loaded with it."""
+    require(is_signed_in(user), "Sign in to see the plan's tactics.")
+    tactic = db.session.execute(
+        _loaded()
+        .options(selectinload(Tactic.reviews).selectinload(TacticReview.reviewer))
+        .where(Tactic.id == tactic_id)
+    ).scalar_one_or_none()
+    return _rows(user, [_visible(user, tactic)], now)[0]
 
 
 def page_owners(page: Page) -> PageOwners:
@@ -238,6 +248,8 @@ def linkable_pages(user: User) -> list[Page]:
         db.session.execute(
             select(Page)
             .join(Revision, Revision.id == Page.head_revision_id)
+            # The form names each page by its head (a lead's view), read in the same query.
+            .options(contains_eager(Page.head))
             .where(Revision.kind.in_(LINKABLE_KINDS))
             .order_by(Revision.kind, func.lower(Revision.title))
         ).scalars()

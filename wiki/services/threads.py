@@ -26,7 +26,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import inbox, pages
+from wiki.services import inbox, pages, search_index
 from wiki.services.anchoring import anchor_of, apply_anchor
 from wiki.services.file_anchoring import carry_to_head, where_it_is
 from wiki.services.pages import append_revision, check_text, name_for_staff
@@ -101,6 +101,8 @@ def page_threads(user: User, page: Page) -> PageThreads:
             selectinload(Thread.comments).selectinload(Comment.author),
             selectinload(Thread.author),
             selectinload(Thread.decided_by),
+            # An accepted suggestion links to the revision it made.
+            selectinload(Thread.applied_revision),
         )
         .order_by(Thread.start, Thread.id)
     ).scalars()
@@ -177,6 +179,7 @@ def start_thread(user: User, page: Page, number: int, body: str, selection: Sele
         session.add(thread)
         session.flush()
         session.add(Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow()))
+        search_index.index_thread(session, thread)
         _notify_mentions(session, user, page, thread, body)
     return thread
 
@@ -241,6 +244,7 @@ def suggest(
         session.flush()
         if note:
             session.add(Comment(thread_id=thread.id, author_id=user.id, body=note, created_at=utcnow()))
+            search_index.index_thread(session, thread)
             _notify_mentions(session, user, page, thread, note)
         # Whoever decides hears about it: the tactic owners, or the creator of a page no one owns.
         _notify(
@@ -263,6 +267,7 @@ def reply(user: User, thread: Thread, body: str) -> Comment:
         thread = session.get(Thread, thread.id)
         comment = Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=utcnow())
         session.add(comment)
+        search_index.index_thread(session, thread)
         participants = {thread.author_id} | {c.author_id for c in thread.comments}
         if thread.attachment_id is not None:
             # Not even a draft file's name reaches the field (issue 11): a participant moved there since isn't told.
@@ -311,6 +316,7 @@ def edit_comment(user: User, comment: Comment, body: str) -> Comment:
             raise Conflict("That comment was deleted.")
         comment.body = body
         comment.edited_at = utcnow()
+        search_index.index_thread(session, comment.thread)
     return comment
 
 
@@ -322,6 +328,7 @@ def delete_comment(user: User, comment: Comment) -> Comment:
         comment = session.get(Comment, comment.id)
         comment.body = ""
         comment.deleted_at = comment.deleted_at or utcnow()
+        search_index.index_thread(session, comment.thread)
     return comment
 
 

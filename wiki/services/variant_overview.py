@@ -69,12 +69,13 @@ def divergence(user: User, page: Page) -> list[Divergence]:
             .where(Variant.page_id == page.id)
         ).scalars()
     }
-    bases = {
-        revision.id: revision
-        for revision in db.session.execute(
-            select(Revision).where(Revision.id.in_({v.base_revision_id for v in variants}))
-        ).scalars()
-    }
+    # The texts the versions started from, in the same query as their ids: each rep may have started from a
+    # different published revision.
+    bases = dict(
+        db.session.execute(
+            select(Revision.id, Revision.body).where(Revision.id.in_({v.base_revision_id for v in variants}))
+        ).all()
+    )
     reactions: dict[tuple[int, str, str], str] = {}
     for offer in db.session.execute(
         select(VariantOffer).join(Variant, Variant.id == VariantOffer.variant_id).where(Variant.page_id == page.id)
@@ -83,7 +84,7 @@ def divergence(user: User, page: Page) -> list[Divergence]:
             reactions[(offer.variant_id, offer.passage, offer.replacement)] = offer.reaction
     groups: dict[str, list[DivergenceEntry]] = {}
     for variant in variants:
-        for hunk in line_hunks(bases[variant.base_revision_id].body, heads[variant.id].body):
+        for hunk in line_hunks(bases[variant.base_revision_id], heads[variant.id].body):
             reaction = reactions.get((variant.id, hunk.old, hunk.new), "")
             entry = DivergenceEntry(variant, hunk, word_diff(hunk.old, hunk.new), reaction)
             groups.setdefault(hunk.old.strip(), []).append(entry)

@@ -24,7 +24,7 @@ from wiki.models import (
     VariantOffer,
     utcnow,
 )
-from wiki.services import inbox
+from wiki.services import inbox, search_index
 from wiki.services.anchoring import apply_anchor
 from wiki.services.pages import name_for_staff
 from wiki.services.permissions import can_send_variant_back
@@ -145,6 +145,7 @@ def send_back(user: User, variant: Variant, keys: list[str], reaction: str, link
             session.add(thread)
             session.flush()
             session.add(Comment(thread_id=thread.id, author_id=user.id, body=body, created_at=now))
+            search_index.index_thread(session, thread)
             session.add(
                 VariantOffer(
                     variant_id=variant.id,
