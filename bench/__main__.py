@@ -114,6 +114,7 @@ def setup_database(workdir: Path) -> dict:
                 {
                     "page_id": page.id,
                     "number": n,
+                    "title": slug,
                     "body": f"text {n}\n",
                     "size": 8,
                     "size_change": 0,

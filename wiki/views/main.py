@@ -24,7 +24,10 @@ bp = Blueprint("main", __name__)
 def dashboard():
     # It counts feedback, contributions and due tactics over moving windows: a minute late at most.
     return page_cache.kept_page(
-        "dashboard.html", (), lambda: dashboard_context(current_user), fresh_for=timedelta(minutes=1)
+        "dashboard.html",
+        (request.path, request.query_string),
+        lambda: dashboard_context(current_user),
+        fresh_for=timedelta(minutes=1),
     )
 
 
