@@ -261,51 +261,57 @@ def _published_changes(start: datetime, end: datetime, sent: list[tuple[datetime
     return sorted(changes, key=lambda change: change.revision.title.lower())
 
 
-def _revisions_told(
-    start: datetime, sent: list[tuple[datetime, datetime]], approval_ids: list[int]
-) -> tuple[dict[int, Revision], dict[int, list[Revision]]]:
-    """For each page of these approvals (the newest of the period on each page): the revision the field was
-    told of before (the newest approved before the period or in a summary that went out, older than the one
-    approved now), and the revisions after it up to the approved one, oldest first, with their authors."""
-    new = aliased(Approval)
-    new_revision = aliased(Revision)
-    told = aliased(Approval)
-    told_revision = aliased(Revision)
+def _told_before(
+    start, sent, decision_ids: list[int], decision, version, owner: str, pointer: str
+) -> tuple[dict, dict]:
+    """For each page or file of these decisions (the newest approval of the period on each): the version the
+    field was told of before (the newest approved before the period or in a summary that went out, older than
+    the one approved now), and the versions after it up to the approved one, oldest first, with their authors.
+    `decision` is Approval or FileDecision, `version` Revision or FileVersion, `owner` the column naming the
+    page or file on both, `pointer` the decision's column naming its version."""
+    new, new_version = aliased(decision), aliased(version)
+    told, told_version = aliased(decision), aliased(version)
     before = (
-        select(told.page_id, func.max(told_revision.number).label("number"))
-        .join(told_revision, told_revision.id == told.revision_id)
-        .join(new, new.page_id == told.page_id)
-        .join(new_revision, new_revision.id == new.revision_id)
+        select(getattr(told, owner).label("owner"), func.max(told_version.number).label("number"))
+        .join(told_version, told_version.id == getattr(told, pointer))
+        .join(new, getattr(new, owner) == getattr(told, owner))
+        .join(new_version, new_version.id == getattr(new, pointer))
         .where(
-            new.id.in_(approval_ids),
+            new.id.in_(decision_ids),
             told.decision == Decision.APPROVED,
             _known_before(start, sent, told.created_at),
-            told_revision.number < new_revision.number,
+            told_version.number < new_version.number,
         )
-        .group_by(told.page_id)
+        .group_by(getattr(told, owner))
         .subquery()
     )
     rows = db.session.execute(
-        select(Revision, before.c.number)
-        .join(new, new.page_id == Revision.page_id)
-        .join(new_revision, new_revision.id == new.revision_id)
-        .outerjoin(before, before.c.page_id == Revision.page_id)
+        select(version, before.c.number)
+        .join(new, getattr(new, owner) == getattr(version, owner))
+        .join(new_version, new_version.id == getattr(new, pointer))
+        .outerjoin(before, before.c.owner == getattr(version, owner))
         .where(
-            new.id.in_(approval_ids),
-            Revision.number <= new_revision.number,
-            Revision.number >= func.coalesce(before.c.number, 1),
+            new.id.in_(decision_ids),
+            version.number <= new_version.number,
+            version.number >= func.coalesce(before.c.number, 1),
         )
-        .options(selectinload(Revision.author))
-        .order_by(Revision.page_id, Revision.number)
+        .options(selectinload(version.author))
+        .order_by(getattr(version, owner), version.number)
     ).all()
-    previous: dict[int, Revision] = {}
-    covered: dict[int, list[Revision]] = {}
-    for revision, told_number in rows:
-        if revision.number == told_number:
-            previous[revision.page_id] = revision
+    previous: dict = {}
+    covered: dict = {}
+    for found, told_number in rows:
+        if found.number == told_number:
+            previous[getattr(found, owner)] = found
         else:
-            covered.setdefault(revision.page_id, []).append(revision)
+            covered.setdefault(getattr(found, owner), []).append(found)
     return previous, covered
+
+
+def _revisions_told(
+    start: datetime, sent: list[tuple[datetime, datetime]], approval_ids: list[int]
+) -> tuple[dict[int, Revision], dict[int, list[Revision]]]:
+    return _told_before(start, sent, approval_ids, Approval, Revision, "page_id", "revision_id")
 
 
 def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, datetime]]) -> list[FileChange]:
@@ -364,47 +370,7 @@ def _approved_files(start: datetime, end: datetime, sent: list[tuple[datetime, d
 def _versions_told(
     start: datetime, sent: list[tuple[datetime, datetime]], decision_ids: list[int]
 ) -> tuple[dict[int, FileVersion], dict[int, list[FileVersion]]]:
-    """For each file of these decisions (the newest approval of the period on each), as _revisions_told does for
-    pages: the version the field was told of before, and the versions after it up to the approved one."""
-    new = aliased(FileDecision)
-    new_version = aliased(FileVersion)
-    told = aliased(FileDecision)
-    told_version = aliased(FileVersion)
-    before = (
-        select(told.attachment_id, func.max(told_version.number).label("number"))
-        .join(told_version, told_version.id == told.version_id)
-        .join(new, new.attachment_id == told.attachment_id)
-        .join(new_version, new_version.id == new.version_id)
-        .where(
-            new.id.in_(decision_ids),
-            told.decision == Decision.APPROVED,
-            _known_before(start, sent, told.created_at),
-            told_version.number < new_version.number,
-        )
-        .group_by(told.attachment_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(FileVersion, before.c.number)
-        .join(new, new.attachment_id == FileVersion.attachment_id)
-        .join(new_version, new_version.id == new.version_id)
-        .outerjoin(before, before.c.attachment_id == FileVersion.attachment_id)
-        .where(
-            new.id.in_(decision_ids),
-            FileVersion.number <= new_version.number,
-            FileVersion.number >= func.coalesce(before.c.number, 1),
-        )
-        .options(selectinload(FileVersion.author))
-        .order_by(FileVersion.attachment_id, FileVersion.number)
-    ).all()
-    previous: dict[int, FileVersion] = {}
-    covered: dict[int, list[FileVersion]] = {}
-    for version, told_number in rows:
-        if version.number == told_number:
-            previous[version.attachment_id] = version
-        else:
-            covered.setdefault(version.attachment_id, []).append(version)
-    return previous, covered
+    return _told_before(start, sent, decision_ids, FileDecision, FileVersion, "attachment_id", "version_id")
 
 
 def _accepted_suggestions(
