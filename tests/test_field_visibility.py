@@ -217,6 +217,8 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
         "/p/fy27-plan/raw?rev=2",
         "/p/fy27-plan/diff?from=1&to=2",
         "/p/fy27-plan/history",
+        "/pages?kind=plan",
+        "/pages?kind=note",
         *changes,
         *searches,
     ]

@@ -87,7 +87,10 @@ PAGES = [
     pytest.param("lead", "/", "Plan 49", id="lead-home"),
     pytest.param("council", "/", "Council tactic 49", id="council-home"),
     pytest.param("field", "/", "Plan 49", id="field-home"),
-    pytest.param("lead", "/review", "Plan 49", id="review-queue"),
+    # Fifty of the bigger wiki's pages wait, more than the queue shows at a time.
+    pytest.param("lead", "/review", 'rel="next"', id="review-queue"),
+    pytest.param("lead", "/pages?kind=plan", "Plan 49", id="lead-page-index"),
+    pytest.param("field", "/pages?kind=plan", "Plan 49", id="field-page-index"),
     pytest.param("lead", "/inbox", "unit 49", id="lead-inbox"),
     pytest.param("council", "/inbox", "unit 49", id="council-inbox"),
     pytest.param("field", "/inbox", "Client 49", id="field-inbox"),

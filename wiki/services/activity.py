@@ -45,32 +45,22 @@ def council_contributions(user: User, days: int = 90) -> list[Contribution]:
     require(can_publish(user), "Only marketing leads see the contributions chart.")
     since = utcnow() - timedelta(days=days)
     members = db.session.execute(
-        select(CouncilMember).where(CouncilMember.left_at.is_(None)).order_by(CouncilMember.represents)
+        select(CouncilMember)
+        .options(selectinload(CouncilMember.user))
+        .where(CouncilMember.left_at.is_(None))
+        .order_by(CouncilMember.represents)
     ).scalars()
     seats = {member.user_id: member for member in members}
     ids = list(seats)
-    revisions = dict(
-        db.session.execute(
-            select(Revision.author_id, func.count())
-            .where(
-                Revision.author_id.in_(ids),
-                Revision.created_at >= since,
-                Revision.origin != RevisionOrigin.SUGGESTION,
-            )
-            .group_by(Revision.author_id)
-        ).all()
-    )
-    accepted = dict(
-        db.session.execute(
-            select(Revision.author_id, func.count())
-            .where(
-                Revision.author_id.in_(ids),
-                Revision.created_at >= since,
-                Revision.origin == RevisionOrigin.SUGGESTION,
-            )
-            .group_by(Revision.author_id)
-        ).all()
-    )
+    suggested = Revision.origin == RevisionOrigin.SUGGESTION
+    revisions: dict[int, int] = {}
+    accepted: dict[int, int] = {}
+    for author_id, was_suggestion, count in db.session.execute(
+        select(Revision.author_id, suggested, func.count())
+        .where(Revision.author_id.in_(ids), Revision.created_at >= since)
+        .group_by(Revision.author_id, suggested)
+    ):
+        (accepted if was_suggestion else revisions)[author_id] = count
     resolved = dict(
         db.session.execute(
             select(Thread.author_id, func.count())

@@ -48,17 +48,17 @@ class WaitingFile:
         )
 
 
-def waiting_files(user: User, pages: list[Page]) -> dict[int, list[WaitingFile]]:
+def waiting_files(user: User, page_ids: list[int]) -> dict[int, list[WaitingFile]]:
     """For each page, its files with versions newer than the approved one (page id → files), in two queries."""
     require(can_read_drafts(user), "Only the council and marketing leads see files waiting for review.")
-    if not pages:
+    if not page_ids:
         return {}
     rows = list(
         db.session.execute(
             select(Attachment, FileVersion)
             .join(FileVersion, FileVersion.attachment_id == Attachment.id)
             .where(
-                Attachment.page_id.in_([page.id for page in pages]),
+                Attachment.page_id.in_(page_ids),
                 Attachment.head_version_id.is_not(None),
                 (Attachment.published_version_id.is_(None))
                 | (Attachment.published_version_id != Attachment.head_version_id),

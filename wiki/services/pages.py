@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer
 
@@ -87,7 +87,7 @@ def check_text(body: str, summary: str, title: str = "") -> None:
         raise BadInput(f"The title can be at most {MAX_TITLE} characters.")
 
 
-def _parse_kind(kind: str) -> PageKind | None:
+def parse_kind(kind: str) -> PageKind | None:
     if not kind:
         return None
     try:
@@ -228,21 +228,6 @@ def compare(user: User, page: Page, from_number: int, to_number: int) -> tuple[R
     return old, new
 
 
-def list_pages(user: User) -> dict[PageKind, list[tuple[Page, Revision]]]:
-    """Every page this user can read, grouped by the kind they see, with the revision they would see."""
-    rows = db.session.execute(
-        select(Page, Revision)
-        .join(Revision, Revision.id == shown_id(user))
-        # The list names who made each page's last change.
-        .options(selectinload(Revision.author))
-        .order_by(func.lower(Revision.title))
-    ).all()
-    grouped: dict[PageKind, list[tuple[Page, Revision]]] = {kind: [] for kind in PageKind}
-    for page, revision in rows:
-        grouped[revision.kind].append((page, revision))
-    return grouped
-
-
 # Drafts -------------------------------------------------------------------------------------------
 
 
@@ -318,7 +303,7 @@ def save_revision(user: User, submission: EditSubmission) -> SaveResult:
     summary = submission.summary.strip()
     title = submission.title.strip()
     check_text(body, summary, title)
-    kind = _parse_kind(submission.kind)
+    kind = parse_kind(submission.kind)
     if not _is_revision_number(submission.base_number):
         raise BadInput("The base revision must be a revision number.")
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, inspect, select
@@ -167,25 +168,86 @@ def text_ahead():
     )
 
 
-def unpublished_revisions(pages: list[Page]) -> dict[int, list[Revision]]:
-    """Each page's revisions after its published one, oldest first, with who wrote and accepted them: one
-    query for all the pages, however many are waiting."""
-    ids = [page.id for page in pages if page.published_revision_id != page.head_revision_id]
-    if not ids:
-        return {}
+@dataclass(frozen=True)
+class WaitingText:
+    """A page's revisions after its published one, as the queue shows them: how many, since when, the newest
+    few with who wrote and accepted them, and everyone who wrote one (in the order they first did)."""
+
+    count: int
+    since: datetime
+    recent: list[Revision]
+    authors: list[User]
+
+
+def _unpublished(*columns):
+    """Revisions after their page's published one (all of them, on a page never published)."""
     published = aliased(Revision)
-    rows = db.session.execute(
-        select(Revision)
+    return (
+        select(*columns)
+        .select_from(Revision)
         .join(Page, Page.id == Revision.page_id)
         .outerjoin(published, published.id == Page.published_revision_id)
+        .where(Revision.number > func.coalesce(published.number, 0))
+    )
+
+
+def _waiting(condition) -> dict[int, tuple[int, datetime]]:
+    """How many revisions wait on each page matching `condition`, and since when: the count from the head's
+    number, the time from the first revision after the published one, which revisions' gapless numbers find
+    without reading the rest."""
+    published = aliased(Revision)
+    first = aliased(Revision)
+    rows = db.session.execute(
+        select(Page.id, Page.head_number - func.coalesce(published.number, 0), first.created_at)
+        .outerjoin(published, published.id == Page.published_revision_id)
+        .join(first, (first.page_id == Page.id) & (first.number == func.coalesce(published.number, 0) + 1))
+        .where(condition)
+    )
+    return {page_id: (count, since) for page_id, count, since in rows}
+
+
+def text_waiting_since() -> dict[int, datetime]:
+    """When each page with a draft ahead began to wait: the queue's order, in one query."""
+    return {page_id: since for page_id, (_, since) in _waiting(text_ahead()).items()}
+
+
+def waiting_texts(page_ids: list[int], recent: int) -> dict[int, WaitingText]:
+    """What waits on each of these pages, in four queries however many pages and revisions wait: the counts,
+    the newest `recent` revisions of each (ranked in the database), and the authors."""
+    if not page_ids:
+        return {}
+    chosen = Revision.page_id.in_(page_ids)
+    counts = _waiting(Page.id.in_(page_ids))
+    rank = func.row_number().over(partition_by=Revision.page_id, order_by=Revision.number.desc())
+    ranked = _unpublished(Revision.id, rank.label("rank")).where(chosen).subquery()
+    newest: dict[int, list[Revision]] = {}
+    for revision in db.session.execute(
+        select(Revision)
+        .join(ranked, ranked.c.id == Revision.id)
+        .where(ranked.c.rank <= recent)
         .options(selectinload(Revision.author), selectinload(Revision.accepted_by))
-        .where(Revision.page_id.in_(ids), Revision.number > func.coalesce(published.number, 0))
         .order_by(Revision.page_id, Revision.number)
-    ).scalars()
-    found: dict[int, list[Revision]] = {}
-    for revision in rows:
-        found.setdefault(revision.page_id, []).append(revision)
-    return found
+        # A page's head may already be loaded without its author: load that too.
+        .execution_options(populate_existing=True)
+    ).scalars():
+        newest.setdefault(revision.page_id, []).append(revision)
+    wrote = db.session.execute(
+        _unpublished(Revision.page_id, Revision.author_id)
+        .where(chosen)
+        .group_by(Revision.page_id, Revision.author_id)
+        .order_by(Revision.page_id, func.min(Revision.number))
+    ).all()
+    people = {
+        person.id: person
+        for person in db.session.execute(select(User).where(User.id.in_({author for _, author in wrote}))).scalars()
+    }
+    authors: dict[int, list[User]] = {}
+    for page_id, author_id in wrote:
+        authors.setdefault(page_id, []).append(people[author_id])
+    return {
+        page_id: WaitingText(count, since, newest.get(page_id, []), authors.get(page_id, []))
+        for page_id, (count, since) in counts.items()
+    }
 
 
 def review_view(user: User, page: Page) -> ReviewView:

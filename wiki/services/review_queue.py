@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from wiki.errors import require
 from wiki.extensions import db
 from wiki.files import kinds
-from wiki.models import Attachment, FileVersion, Page, Revision, Thread, ThreadState, User
+from wiki.models import Attachment, FileVersion, Page, Thread, ThreadState, User
 from wiki.services import file_review, files, review
 from wiki.services.file_review import WaitingFile
 from wiki.services.permissions import can_publish
@@ -28,15 +28,13 @@ class Waiting:
 
     page: Page
     status: review.PageStatus | None
-    revisions: list[Revision]
+    text: review.WaitingText | None
     files: list[WaitingFile]
     since: datetime
 
     @property
     def authors(self) -> list[User]:
-        seen: dict[int, User] = {}
-        for revision in self.revisions:
-            seen.setdefault(revision.author_id, revision.author)
+        seen: dict[int, User] = {person.id: person for person in (self.text.authors if self.text else [])}
         for waiting in self.files:
             for version in waiting.versions:
                 seen.setdefault(version.author_id, version.author)
@@ -124,34 +122,54 @@ def _load_people(waiting_files: list[WaitingFile]) -> None:
         set_committed_value(decision, "decided_by", people[decision.decided_by_id])
 
 
-def queue(user: User) -> list[Waiting]:
+@dataclass(frozen=True)
+class Queue:
+    """One page of the review queue, and how many pages wait in all."""
+
+    waiting: list[Waiting]
+    total: int
+    page_no: int
+    per_page: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.page_no * self.per_page < self.total
+
+
+# The queue names the newest few revisions of each page and counts the rest.
+RECENT_REVISIONS = 5
+PER_PAGE = 50
+
+
+def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE) -> Queue:
     """Every page whose text or one of whose files is ahead of what the field reads, the longest-waiting
-    first; the same number of queries however many pages and files wait."""
+    first, `per_page` at a time. The order comes from one aggregate query, and only the pages shown are loaded,
+    so the same few queries answer however many pages, revisions and files wait."""
     require(can_publish(user), "Only marketing leads review changes.")
-    ahead = list(
-        db.session.execute(
-            select(Page)
-            .options(selectinload(Page.head), selectinload(Page.published))
-            .where(review.text_ahead() | Page.id.in_(select(Attachment.page_id).where(_file_ahead())))
+    since = review.text_waiting_since()
+    with_files = select(Attachment.page_id).where(_file_ahead()).distinct()
+    waiting_files = file_review.waiting_files(user, list(db.session.execute(with_files).scalars()))
+    for page_id, found in waiting_files.items():
+        first_version = min(waiting.versions[0].created_at for waiting in found)
+        since[page_id] = min(since.get(page_id, first_version), first_version)
+    order = sorted(since, key=lambda page_id: (since[page_id], page_id))
+    shown = order[(page_no - 1) * per_page : page_no * per_page]
+    loaded = {
+        page.id: page
+        for page in db.session.execute(
+            select(Page).options(selectinload(Page.head), selectinload(Page.published)).where(Page.id.in_(shown))
         ).scalars()
-    )
-    states = review.statuses(ahead)
-    revisions = review.unpublished_revisions(ahead)
-    waiting_files = file_review.waiting_files(user, ahead)
-    _load_people([waiting for found in waiting_files.values() for waiting in found])
-    waiting = []
-    for page in ahead:
-        page_revisions = revisions.get(page.id, [])
-        page_files = waiting_files.get(page.id, [])
-        if not page_revisions and not page_files:
-            continue
-        since = min(
-            [revision.created_at for revision in page_revisions[:1]]
-            + [found.versions[0].created_at for found in page_files]
-        )
-        waiting.append(Waiting(page, states.get(page.id), page_revisions, page_files, since))
-    waiting.sort(key=lambda item: item.since)
-    return waiting
+    }
+    pages = [loaded[page_id] for page_id in shown]
+    states = review.statuses(pages)
+    texts = review.waiting_texts(shown, RECENT_REVISIONS)
+    files_shown = [waiting for page_id in shown for waiting in waiting_files.get(page_id, [])]
+    _load_people(files_shown)
+    waiting = [
+        Waiting(page, states.get(page.id), texts.get(page.id), waiting_files.get(page.id, []), since[page.id])
+        for page in pages
+    ]
+    return Queue(waiting, len(order), page_no, per_page)
 
 
 def page_review(user: User, page: Page) -> PageReview:
@@ -159,7 +177,7 @@ def page_review(user: User, page: Page) -> PageReview:
     from the version the field has to the newest."""
     text = review.review_view(user, page)
     under_review = []
-    waiting_files = file_review.waiting_files(user, [page]).get(page.id, [])
+    waiting_files = file_review.waiting_files(user, [page.id]).get(page.id, [])
     threads = _open_file_threads([waiting.attachment.id for waiting in waiting_files])
     published = _published_versions([waiting.attachment for waiting in waiting_files])
     for waiting in waiting_files:

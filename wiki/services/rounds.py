@@ -103,7 +103,8 @@ def open_rounds(user: User, now: datetime | None = None) -> list[CommentRound]:
     candidates = db.session.execute(
         select(CommentRound)
         .where(CommentRound.closed_at.is_(None), CommentRound.closes_on >= now.date())
-        .options(selectinload(CommentRound.page).selectinload(Page.published))
+        # The card names each page by the revision its reader sees: the head for staff, the published one for the field.
+        .options(selectinload(CommentRound.page).options(selectinload(Page.head), selectinload(Page.published)))
         .order_by(CommentRound.closes_on, CommentRound.id)
     ).scalars()
     return [found for found in candidates if found.is_open(now) and can_see_page(user, found.page)]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
@@ -156,6 +156,62 @@ def all_tactics(user: User, now: datetime | None = None) -> list[TacticRow]:
         .order_by(func.lower(Revision.title), Tactic.name)
     )
     return _rows(user, list(loaded.scalars()), now)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """The tactics a lead should look at first, and how many there are in all."""
+
+    rows: list[TacticRow]
+    total: int
+    overdue: int
+    unowned: int
+
+
+def _urgency(tactic, now: datetime) -> tuple:
+    # Overdue reviews first (already late), then tactics nobody owns (nobody will review them), then the rest of
+    # the active ones by when their review is due, and tactics not active last.
+    return (
+        tactic.status != TacticStatus.ACTIVE,
+        not is_overdue(tactic, now),
+        tactic.owner_id is not None,
+        next_review_due(tactic),
+        tactic.id,
+    )
+
+
+def needing_attention(user: User, limit: int, now: datetime | None = None) -> Attention:
+    """The `limit` most urgent tactics of the plans this reader can see (overdue, then ownerless, then the next
+    reviews due), with counts over all of them: the home page's card, the Council page has the rest. The
+    ranking reads the few columns it needs of every tactic; only the rows shown are loaded whole."""
+    require(is_signed_in(user), "Sign in to see the plan's tactics.")
+    now = now or utcnow()
+    plan = aliased(Page)
+    every = [
+        tactic
+        for tactic in db.session.execute(
+            select(
+                Tactic.id,
+                Tactic.status,
+                Tactic.owner_id,
+                Tactic.last_reviewed_at,
+                Tactic.created_at,
+                Tactic.cadence_days,
+                plan.published_revision_id,
+            ).join(plan, plan.id == Tactic.plan_id)
+        )
+        # The row stands for its plan too: whether the field may see a plan is a matter of its published revision.
+        if can_see_page(user, tactic)
+    ]
+    every.sort(key=lambda tactic: _urgency(tactic, now))
+    chosen = [tactic.id for tactic in every[:limit]]
+    loaded = {tactic.id: tactic for tactic in db.session.execute(_loaded().where(Tactic.id.in_(chosen))).scalars()}
+    return Attention(
+        rows=_rows(user, [loaded[tactic_id] for tactic_id in chosen], now),
+        total=len(every),
+        overdue=sum(is_overdue(tactic, now) for tactic in every),
+        unowned=sum(tactic.owner_id is None for tactic in every),
+    )
 
 
 def tactics_for_plan(user: User, plan: Page, now: datetime | None = None) -> list[TacticRow]:

@@ -9,7 +9,7 @@ from wiki.services import (
     activity,
     content_requests,
     feedback,
-    pages,
+    page_index,
     request_votes,
     review,
     review_queue,
@@ -24,26 +24,39 @@ from wiki.services.permissions import can_see_usage, can_triage_requests, is_lea
 from wiki.views.charts import contribution_chart
 
 FEEDBACK_DAYS = 30
+# The home page names the longest-waiting few; the review queue has the rest.
+DASHBOARD_WAITING = 6
+# The most recently changed pages of each kind; /pages lists them all.
+DASHBOARD_PAGES = 10
+# Tactics overdue, without an owner or due soonest; the Council page lists them all.
+DASHBOARD_TACTICS = 8
+
+
+def list_statuses(user: User, rows) -> dict:
+    """Each listed page's review badge, for the staff who see drafts (the field reads published pages only)."""
+    return review.statuses([page for page, _ in rows]) if is_staff(user) else {}
 
 
 def dashboard_context(user: User) -> dict:
     context: dict = {
-        "grouped": pages.list_pages(user),
+        "recently_changed": page_index.recently_changed(user, DASHBOARD_PAGES),
+        "kind_counts": page_index.kind_counts(user),
+        "kind_names": page_index.KIND_NAMES,
         "recent": changelog.recent_changes(user, changelog.Filters(), 1, per_page=8).changes,
     }
     if not is_staff(user):
         context["latest_summary"] = summaries.latest_sent(user)
     if is_staff(user):
-        context["statuses"] = review.statuses([page for rows in context["grouped"].values() for page, _ in rows])
+        listed = [row for rows in context["recently_changed"].values() for row in rows]
+        context["statuses"] = list_statuses(user, listed)
         context["my_tactics"] = tactics.tactic_for_owner(user, user)
         context["my_threads"] = activity.open_threads_on_my_pages(user)
         context["my_revisions"] = activity.my_recent_revisions(user, 6)
         context["feedback"] = feedback.feedback_counts(user, utcnow() - timedelta(days=FEEDBACK_DAYS))
         context["feedback_days"] = FEEDBACK_DAYS
     if is_lead(user):
-        waiting = review_queue.queue(user)
-        context["waiting"] = waiting
-        context["tactic_rows"] = tactics.all_tactics(user)
+        context["waiting"] = review_queue.queue(user, per_page=DASHBOARD_WAITING)
+        context["tactics"] = tactics.needing_attention(user, DASHBOARD_TACTICS)
         context["chart"] = contribution_chart(activity.council_contributions(user, days=90))
     # Content requests (issue 10, part 2).
     if is_staff(user):

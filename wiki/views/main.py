@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 
 from wiki.models import utcnow
 from wiki.services import changes as changelog
+from wiki.services import page_index
 from wiki.services.pages import check_slug
 from wiki.services.search import find_pages
 from wiki.views import int_arg, page_cache
-from wiki.views.dashboard_context import dashboard_context
+from wiki.views.dashboard_context import dashboard_context, list_statuses
 from wiki.web import is_fragment_request
 
 bp = Blueprint("main", __name__)
@@ -29,6 +30,20 @@ def dashboard():
         lambda: dashboard_context(current_user),
         fresh_for=timedelta(minutes=1),
     )
+
+
+@bp.get("/pages")
+@login_required
+def page_list():
+    def context() -> dict:
+        index = page_index.page_index(current_user, request.args.get("kind"), int_arg("p", 1), page_index.PER_PAGE)
+        return {
+            "index": index,
+            "statuses": list_statuses(current_user, index.rows),
+            "kind_names": page_index.KIND_NAMES,
+        }
+
+    return page_cache.kept_page("pages/index.html", (request.path, request.query_string), context)
 
 
 @bp.get("/changes")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from wiki.forms import ActionForm
 from wiki.services import pages, review, review_queue
+from wiki.views import int_arg
 from wiki.views.pages import revision_action
 
 bp = Blueprint("review", __name__)
@@ -15,7 +16,9 @@ bp = Blueprint("review", __name__)
 @bp.get("/review")
 @login_required
 def queue():
-    return render_template("review/queue.html", waiting=review_queue.queue(current_user))
+    return render_template(
+        "review/queue.html", queue=review_queue.queue(current_user, int_arg("p", 1), review_queue.PER_PAGE)
+    )
 
 
 @bp.get("/review/<slug>")

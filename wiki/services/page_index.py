@@ -1,0 +1,82 @@
+"""The lists of pages: the home page's most recently changed of each kind, and the index of every page.
+
+Each reader lists the revision they would see of each page (the draft head for council and leads, the
+published one for the field), so a title the field hasn't been given never reaches them through a list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from wiki.errors import require
+from wiki.extensions import db
+from wiki.models import Page, PageKind, Revision, User
+from wiki.services.pages import parse_kind, shown_id
+from wiki.services.permissions import is_signed_in
+
+PER_PAGE = 100
+KIND_NAMES = {PageKind.PLAN: "Plans", PageKind.COLLATERAL: "Collateral", PageKind.NOTE: "Notes"}
+
+
+@dataclass(frozen=True)
+class PageIndex:
+    """One page of the index: its rows, and how many pages of each kind this reader can open."""
+
+    rows: list[tuple[Page, Revision]]
+    kind: PageKind | None
+    counts: dict[PageKind, int]
+    page_no: int
+    per_page: int
+
+    @property
+    def total(self) -> int:
+        return self.counts[self.kind] if self.kind is not None else sum(self.counts.values())
+
+    @property
+    def has_more(self) -> bool:
+        return self.page_no * self.per_page < self.total
+
+
+def _listed(user: User):
+    # The list names who made each page's last change.
+    return select(Page, Revision).join(Revision, Revision.id == shown_id(user)).options(selectinload(Revision.author))
+
+
+def kind_counts(user: User) -> dict[PageKind, int]:
+    found = dict(
+        db.session.execute(
+            select(Revision.kind, func.count()).join(Page, Revision.id == shown_id(user)).group_by(Revision.kind)
+        ).all()
+    )
+    return {kind: found.get(kind, 0) for kind in PageKind}
+
+
+def recently_changed(user: User, per_kind: int) -> dict[PageKind, list[tuple[Page, Revision]]]:
+    """The `per_kind` pages of each kind whose shown revision is newest: one short query per kind, however
+    many pages there are. Revision ids follow time, so the newest is the highest id, read from the page row
+    (ordering by the revision's time would read every page's revision)."""
+    require(is_signed_in(user), "Sign in to see the pages.")
+    return {
+        kind: list(
+            db.session.execute(
+                _listed(user).where(Revision.kind == kind).order_by(shown_id(user).desc()).limit(per_kind)
+            ).all()
+        )
+        for kind in PageKind
+    }
+
+
+def page_index(user: User, kind_asked: str | None, page_no: int = 1, per_page: int = PER_PAGE) -> PageIndex:
+    """Every page this reader can open (of one kind, or all), by title, `per_page` at a time."""
+    require(is_signed_in(user), "Sign in to see the pages.")
+    kind = parse_kind(kind_asked or "")
+    query = _listed(user)
+    if kind is not None:
+        query = query.where(Revision.kind == kind)
+    rows = db.session.execute(
+        query.order_by(func.lower(Revision.title), Page.id).limit(per_page).offset((page_no - 1) * per_page)
+    ).all()
+    return PageIndex(list(rows), kind, kind_counts(user), page_no, per_page)
