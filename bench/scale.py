@@ -18,7 +18,8 @@ merges, restores, accepted suggestions); pages pointing at their head and publis
 holding a text-quote selector into the revision they are anchored in. Ids follow time, as they would have been
 handed out. Then the full-text index is rebuilt with wiki.services.search_index.reindex(), as
 `flask --app wsgi search reindex` does after data loaded around the services. On PostgreSQL the load ends with
-VACUUM ANALYZE, which autovacuum would run within minutes of such a load; SQLite gets nothing the app doesn't do.
+VACUUM ANALYZE, which autovacuum would run within minutes of such a load; SQLite gets the sampled ANALYZE the
+worker runs when it starts (wiki/db.py refresh_planner_statistics).
 
 The wiki: 3 leads, 30 council members (and 6 former seats), the rest field reps; 80 plans with 3-6 tactics each,
 every tactic owned by a council member and linking collateral; pages published, in review (drafts ahead of what
@@ -799,6 +800,7 @@ def _build(url: str, backend: str) -> _Wiki:
     from werkzeug.security import generate_password_hash
 
     from wiki import create_app
+    from wiki.db import refresh_planner_statistics
     from wiki.extensions import db
     from wiki.models import utcnow
 
@@ -830,6 +832,8 @@ def _build(url: str, backend: str) -> _Wiki:
         if db.engine.dialect.name == "postgresql":
             _settle_postgresql()
             phase.done("sequences moved past the loaded ids, VACUUM ANALYZE")
+        elif refresh_planner_statistics():
+            phase.done("planner statistics, as the worker gives them when it starts")
         db.session.remove()
         db.engine.dispose()
     return wiki

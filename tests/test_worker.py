@@ -148,3 +148,34 @@ def test_two_workers_at_once_never_send_a_message_twice_even_when_sending_outlas
         wait_for(lambda: state_of(app, summary_id) == SummaryState.SENT, "the workers to send the summary")
     assert len(mailbox.received) == 30
     assert mailbox.per_recipient() == {email: 1 for email in everyone(app)}
+
+
+def test_the_worker_gives_sqlite_its_planner_statistics_when_it_starts_and_then_daily(app, monkeypatch):
+    from sqlalchemy import text
+
+    from wiki import worker as worker_module
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+
+    def statistics() -> int:
+        with app.app_context():
+            found = db.session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"))
+            if not found.scalar_one():
+                return 0
+            return db.session.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar_one()
+
+    worker = worker_module.Worker(app)
+    assert statistics() == 0
+    worker.run_once()
+    assert statistics() > 0
+    with app.app_context():
+        db.session.execute(text("DELETE FROM sqlite_stat1"))
+        db.session.commit()
+    worker.run_once()
+    assert statistics() == 0, "a second poll within the day analyses again"
+    clock = worker_module.time.monotonic() + worker_module.STATISTICS_EVERY_S + 1
+    monkeypatch.setattr(worker_module.time, "monotonic", lambda: clock)
+    worker.run_once()
+    assert statistics() > 0

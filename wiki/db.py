@@ -71,10 +71,25 @@ def lock_row(session: Session, query: Select):
     populate_existing is the point: the session may already hold that object, read before another writer
     committed, and without it the locked SELECT hands back the stale copy (seen on PostgreSQL, READ
     COMMITTED: two leads approving at once left the older revision published). Every lock goes through here."""
-    return session.execute(
-        query.with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    return session.execute(query.with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def is_database_busy(error: OperationalError) -> bool:
     return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+
+
+# Rows an ANALYZE samples per index: enough for the planner's choices, and quick on any size of wiki.
+_ANALYSIS_LIMIT = 1000
+
+
+def refresh_planner_statistics() -> bool:
+    """Give SQLite's query planner the sizes of the tables and indexes (ANALYZE, sampled), which the worker
+    does when it starts and daily. Without them SQLite guesses, and on a big wiki some guesses read every open
+    thread to count a few pages' suggestions. PostgreSQL's autovacuum keeps its own: False, nothing done."""
+    if db.engine.dialect.name != "sqlite":
+        return False
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql(f"PRAGMA analysis_limit={_ANALYSIS_LIMIT}")
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+    return True

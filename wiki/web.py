@@ -87,16 +87,18 @@ def init_app(app: Flask) -> None:
         if not has_request_context():
             # An email rendered by the worker or the command line has a reader, but no request to be signed in to.
             return {"site_name": app.config["SITE_NAME"]}
-        signed_in = current_user.is_authenticated
+        # The user itself, not the proxy: templates ask of it once per row of a list.
+        user = current_user._get_current_object()
+        signed_in = user.is_authenticated
         return {
             "site_name": app.config["SITE_NAME"],
-            "is_staff": permissions.is_staff(current_user),
-            "is_lead": permissions.is_lead(current_user),
-            "unread": (lambda: _unread(current_user)) if signed_in else (lambda: 0),
+            "is_staff": permissions.is_staff(user),
+            "is_lead": permissions.is_lead(user),
+            "unread": (lambda: _unread(user)) if signed_in else (lambda: 0),
             # What a template shows of a page (title, kind) is the revision this reader may see.
-            "shown": lambda page: pages.shown(current_user, page),
+            "shown": lambda page: pages.shown(user, page),
             # Where an inbox item about a file opens for this reader, if anywhere (issue 11).
-            "file_link": lambda item: inbox.file_link(current_user, item),
+            "file_link": lambda item: inbox.file_link(user, item),
         }
 
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 from flask import Flask
 
+from wiki.db import refresh_planner_statistics
 from wiki.services import outbox, schedule
 
 # After an error (the database or the mail server away, most likely), wait the poll interval doubled for each
 # error in a row, up to this.
 LONGEST_BACKOFF_S = 300.0
+# How often the worker refreshes the database's planner statistics (and once when it starts).
+STATISTICS_EVERY_S = 24 * 3600.0
 
 
 class Worker:
@@ -24,6 +28,7 @@ class Worker:
         self.app = app
         self.poll_s = float(app.config["WORKER_POLL_SECONDS"])
         self._stop = threading.Event()
+        self._statistics_at: float | None = None
 
     def stop(self) -> None:
         """Finish the message being sent, hand back the rest of the claim, and return from run()."""
@@ -35,8 +40,19 @@ class Worker:
 
     def run_once(self) -> dict[int, outbox.DeliveryReport]:
         with self.app.app_context():
+            self._refresh_statistics()
             self._run_schedule()
             return outbox.send_due(should_stop=lambda: self.stopping)
+
+    def _refresh_statistics(self) -> None:
+        now = time.monotonic()
+        if self._statistics_at is not None and now - self._statistics_at < STATISTICS_EVERY_S:
+            return
+        self._statistics_at = now
+        try:
+            refresh_planner_statistics()
+        except Exception:
+            self.app.logger.exception("Refreshing the database's statistics failed; sending goes on.")
 
     def _run_schedule(self) -> None:
         """The summary's schedule (issue 12, part 2): one query on a poll where nothing is due. A fault in it is

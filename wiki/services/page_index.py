@@ -54,19 +54,28 @@ def kind_counts(user: User) -> dict[PageKind, int]:
     return {kind: found.get(kind, 0) for kind in PageKind}
 
 
-def recently_changed(user: User, per_kind: int) -> dict[PageKind, list[tuple[Page, Revision]]]:
+@dataclass(frozen=True)
+class Recent:
+    """The newest few pages of a kind, and whether there are older ones."""
+
+    rows: list[tuple[Page, Revision]]
+    more: bool
+
+
+def recently_changed(user: User, per_kind: int) -> dict[PageKind, Recent]:
     """The `per_kind` pages of each kind whose shown revision is newest: one short query per kind, however
     many pages there are. Revision ids follow time, so the newest is the highest id, read from the page row
     (ordering by the revision's time would read every page's revision)."""
     require(is_signed_in(user), "Sign in to see the pages.")
-    return {
-        kind: list(
+    found = {}
+    for kind in PageKind:
+        rows = list(
             db.session.execute(
-                _listed(user).where(Revision.kind == kind).order_by(shown_id(user).desc()).limit(per_kind)
+                _listed(user).where(Revision.kind == kind).order_by(shown_id(user).desc()).limit(per_kind + 1)
             ).all()
         )
-        for kind in PageKind
-    }
+        found[kind] = Recent(rows[:per_kind], more=len(rows) > per_kind)
+    return found
 
 
 def page_index(user: User, kind_asked: str | None, page_no: int = 1, per_page: int = PER_PAGE) -> PageIndex:

@@ -211,13 +211,9 @@ def text_waiting_since() -> dict[int, datetime]:
     return {page_id: since for page_id, (_, since) in _waiting(text_ahead()).items()}
 
 
-def waiting_texts(page_ids: list[int], recent: int) -> dict[int, WaitingText]:
-    """What waits on each of these pages, in four queries however many pages and revisions wait: the counts,
-    the newest `recent` revisions of each (ranked in the database), and the authors."""
-    if not page_ids:
-        return {}
-    chosen = Revision.page_id.in_(page_ids)
-    counts = _waiting(Page.id.in_(page_ids))
+def _newest_waiting(chosen, recent: int) -> dict[int, list[Revision]]:
+    """The newest `recent` unpublished revisions of each page, ranked in the database, with who wrote and
+    accepted them."""
     rank = func.row_number().over(partition_by=Revision.page_id, order_by=Revision.number.desc())
     ranked = _unpublished(Revision.id, rank.label("rank")).where(chosen).subquery()
     newest: dict[int, list[Revision]] = {}
@@ -231,6 +227,17 @@ def waiting_texts(page_ids: list[int], recent: int) -> dict[int, WaitingText]:
         .execution_options(populate_existing=True)
     ).scalars():
         newest.setdefault(revision.page_id, []).append(revision)
+    return newest
+
+
+def waiting_texts(page_ids: list[int], recent: int) -> dict[int, WaitingText]:
+    """What waits on each of these pages, in a few queries however many pages and revisions wait: the counts,
+    the newest `recent` revisions of each (none when 0: the home page only counts them), and the authors."""
+    if not page_ids:
+        return {}
+    chosen = Revision.page_id.in_(page_ids)
+    counts = _waiting(Page.id.in_(page_ids))
+    newest = _newest_waiting(chosen, recent) if recent else {}
     wrote = db.session.execute(
         _unpublished(Revision.page_id, Revision.author_id)
         .where(chosen)

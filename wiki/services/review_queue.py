@@ -141,10 +141,11 @@ RECENT_REVISIONS = 5
 PER_PAGE = 50
 
 
-def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE) -> Queue:
+def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = RECENT_REVISIONS) -> Queue:
     """Every page whose text or one of whose files is ahead of what the field reads, the longest-waiting
-    first, `per_page` at a time. The order comes from one aggregate query, and only the pages shown are loaded,
-    so the same few queries answer however many pages, revisions and files wait."""
+    first, `per_page` at a time, each naming its newest `recent` revisions. The order comes from one aggregate
+    query, and only the pages shown are loaded, so the same few queries answer however many pages, revisions
+    and files wait."""
     require(can_publish(user), "Only marketing leads review changes.")
     since = review.text_waiting_since()
     with_files = select(Attachment.page_id).where(_file_ahead()).distinct()
@@ -162,7 +163,7 @@ def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE) -> Queue:
     }
     pages = [loaded[page_id] for page_id in shown]
     states = review.statuses(pages)
-    texts = review.waiting_texts(shown, RECENT_REVISIONS)
+    texts = review.waiting_texts(shown, recent)
     files_shown = [waiting for page_id in shown for waiting in waiting_files.get(page_id, [])]
     _load_people(files_shown)
     waiting = [

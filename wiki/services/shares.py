@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, distinct, func, select, true
+from sqlalchemy import case, distinct, func, select, true, union
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
@@ -286,26 +286,37 @@ def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
     )
 
 
-def _page_usages(page_ids, now: datetime) -> list[PageUsage]:
-    """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any."""
+def _page_usages(page_ids, now: datetime, limit: int | None = None) -> list[PageUsage]:
+    """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any, the most
+    sent first; the first `limit` of them when given (ranked on the counts, so only those are made into rows)."""
     share_condition = Share.page_id.in_(page_ids) if page_ids is not None else true()
     answer_condition = Feedback.page_id.in_(page_ids) if page_ids is not None else true()
     shares = _share_numbers(share_condition, now, Share.page_id)
     answers = _answer_numbers(answer_condition, Feedback.page_id)
-    ids = set(shares) | set(answers)
-    if not ids:
+    if not shares and not answers:
         return []
+    # The pages with any, named by a subquery: a list of ids from above would be a bind parameter per page.
+    with_usage = union(
+        select(Share.page_id).where(share_condition, Share.created_at >= now - timedelta(days=LONGER_DAYS)),
+        select(Feedback.page_id).where(answer_condition, Feedback.file_version_id.is_(None)),
+    )
     titles = db.session.execute(
         select(Page.id, Page.slug, Revision.title)
         .join(Revision, Revision.id == Page.published_revision_id)
-        .where(Page.id.in_(ids))
+        .where(Page.id.in_(with_usage))
     ).all()
-    rows = [
+
+    def rank(row) -> tuple:
+        page_id, _, title = row
+        longer = (shares.get(page_id) or (0, 0, 0))[1] or 0
+        answering = (answers.get(page_id) or (0, 0))[0] or 0
+        return (-longer, -answering, title.lower())
+
+    ranked = sorted(titles, key=rank)[:limit]
+    return [
         PageUsage(page_id=page_id, slug=slug, title=title, usage=_usage(shares.get(page_id), answers.get(page_id)))
-        for page_id, slug, title in titles
+        for page_id, slug, title in ranked
     ]
-    rows.sort(key=lambda row: (-row.usage.shares_longer, -row.usage.answering, row.title.lower()))
-    return rows
 
 
 def usage_for_page(user: User, page: Page, now: datetime | None = None) -> Usage:
@@ -316,8 +327,8 @@ def usage_for_page(user: User, page: Page, now: datetime | None = None) -> Usage
     )
 
 
-def dashboard_usage(user: User, now: datetime | None = None) -> list[PageUsage]:
-    """Every page for a lead; the pages of the tactics they own for a council member."""
+def dashboard_usage(user: User, limit: int, now: datetime | None = None) -> list[PageUsage]:
+    """The `limit` most sent pages: of every page for a lead, of the tactics they own for a council member."""
     require(can_see_usage(user), "Only the council and marketing leads see how often pages reach clients.")
     owned = None
     if not is_lead(user):
@@ -326,7 +337,7 @@ def dashboard_usage(user: User, now: datetime | None = None) -> list[PageUsage]:
             .join(Tactic, Tactic.id == tactic_pages.c.tactic_id)
             .where(Tactic.owner_id == user.id)
         )
-    return _page_usages(owned, now or utcnow())
+    return _page_usages(owned, now or utcnow(), limit)
 
 
 def tactic_usage(user: User, tactic: Tactic, now: datetime | None = None) -> TacticUsage:

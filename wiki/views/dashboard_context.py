@@ -28,6 +28,8 @@ FEEDBACK_DAYS = 30
 DASHBOARD_WAITING = 6
 # The most recently changed pages of each kind; /pages lists them all.
 DASHBOARD_PAGES = 10
+# The pages sent to clients most; each tactic's page has its own.
+DASHBOARD_USAGE = 6
 # Tactics overdue, without an owner or due soonest; the Council page lists them all.
 DASHBOARD_TACTICS = 8
 
@@ -40,14 +42,13 @@ def list_statuses(user: User, rows) -> dict:
 def dashboard_context(user: User) -> dict:
     context: dict = {
         "recently_changed": page_index.recently_changed(user, DASHBOARD_PAGES),
-        "kind_counts": page_index.kind_counts(user),
         "kind_names": page_index.KIND_NAMES,
         "recent": changelog.recent_changes(user, changelog.Filters(), 1, per_page=8).changes,
     }
     if not is_staff(user):
         context["latest_summary"] = summaries.latest_sent(user)
     if is_staff(user):
-        listed = [row for rows in context["recently_changed"].values() for row in rows]
+        listed = [row for recent in context["recently_changed"].values() for row in recent.rows]
         context["statuses"] = list_statuses(user, listed)
         context["my_tactics"] = tactics.tactic_for_owner(user, user)
         context["my_threads"] = activity.open_threads_on_my_pages(user)
@@ -55,7 +56,7 @@ def dashboard_context(user: User) -> dict:
         context["feedback"] = feedback.feedback_counts(user, utcnow() - timedelta(days=FEEDBACK_DAYS))
         context["feedback_days"] = FEEDBACK_DAYS
     if is_lead(user):
-        context["waiting"] = review_queue.queue(user, per_page=DASHBOARD_WAITING)
+        context["waiting"] = review_queue.queue(user, per_page=DASHBOARD_WAITING, recent=0)
         context["tactics"] = tactics.needing_attention(user, DASHBOARD_TACTICS)
         context["chart"] = contribution_chart(activity.council_contributions(user, days=90))
     # Content requests (issue 10, part 2).
@@ -69,7 +70,7 @@ def dashboard_context(user: User) -> dict:
     # Comment rounds and shares with clients (issue 10, parts 3 and 4).
     context["open_rounds"] = rounds.open_rounds(user)
     if can_see_usage(user):
-        context["usage_rows"] = shares.dashboard_usage(user)
+        context["usage_rows"] = shares.dashboard_usage(user, DASHBOARD_USAGE)
     # Reps' own versions (issue 10, part 1).
     if is_staff(user):
         context["recent_variants"] = variant_service.recent_on_my_pages(user)

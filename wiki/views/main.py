@@ -27,7 +27,8 @@ def dashboard():
     return page_cache.kept_page(
         "dashboard.html",
         (request.path, request.query_string),
-        lambda: dashboard_context(current_user),
+        # The user itself, not the proxy: the cards ask permissions of it hundreds of times.
+        lambda: dashboard_context(current_user._get_current_object()),
         fresh_for=timedelta(minutes=1),
     )
 
