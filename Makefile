@@ -14,7 +14,16 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
+# WeasyPrint (a page's PDF) draws with the system's Pango and needs a font; installed once if missing.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+
+$(VENV)/.system: | $(PY)
+	@(ldconfig -p | grep -q libpangoft2-1.0 && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf) \
+		|| (apt-get update -q && apt-get install -y -q --no-install-recommends $(PDF_LIBS)) \
+		|| (echo "A page's PDF needs Pango and the DejaVu fonts: install $(PDF_LIBS)" && exit 1)
+	touch $@
+
+$(VENV)/.installed: pyproject.toml | $(PY) $(VENV)/.system
 	$(PIP) install --quiet -e .
 	touch $@
 

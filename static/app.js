@@ -364,6 +364,15 @@
     paint();
   });
 
+  // ---- Who is editing (issue 15): the editor says goodbye as its page goes -------------------------
+  // Otherwise the others would read "is editing" until the window runs out. A beacon outlives the page but
+  // can't set headers, so the CSRF token travels in the body.
+  window.addEventListener("pagehide", () => {
+    const beat = document.querySelector("[data-presence-leave]");
+    if (!beat || !navigator.sendBeacon) return;
+    navigator.sendBeacon(beat.dataset.presenceLeave, new URLSearchParams({ csrf_token: beat.dataset.csrfToken }));
+  });
+
   // ---- A file over the upload limit is refused before it is sent ---------------------------------
   // The server refuses it too (413), but only after the whole file has travelled, which on a slow
   // connection is minutes for nothing.

@@ -242,6 +242,8 @@ def test_an_upload_is_refused_for_bad_text_around_the_file_never_for_the_file_it
             assert problem in response.get_data(as_text=True), (rule.rule, where)
         with app.app_context():
             assert changed_tables(before, stored()) == [], rule.rule
+        if rule.endpoint == "transfer.import_upload":
+            continue  # lead-only, and it keeps pages rather than files (tests/test_export_import.py)
         kept = as_council.client.post(
             url,
             data=multipart(fields, [(b"file", "d\u00e9ck.pptx".encode(), deck)]),

@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi users ...`, `summary ...`, `worker`, `demo`, `backup`."""
+"""Command line: `flask --app wsgi users ...`, `summary ...`, `worker`, `demo`, `backup`, `export`, `import`."""
 
 from __future__ import annotations
 
@@ -279,6 +279,51 @@ def reindex_search() -> None:
     click.echo(f"Indexed {counted[0]}, {counted[1]} and {counted[2]}.")
 
 
+# Export and import (issue 15, parts 2 and 3).
+
+
+@click.command("export")
+@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+@click.option("--history", is_flag=True, help="Every revision of every page too, drafts and unpublished pages.")
+@with_appcontext
+def export_command(destination: str, history: bool) -> None:
+    """Write the wiki to a zip: each page's newest published Markdown with front matter, and approved files."""
+    from wiki.services import export
+
+    with open(destination, "wb") as out:
+        counts = export.write(None, out, history=history)
+    made = f"{counts.pages} published page{'s' if counts.pages != 1 else ''}, {counts.files} file"
+    made += "s" if counts.files != 1 else ""
+    if history:
+        made += f", {counts.revisions} revisions"
+    click.echo(f"Exported {made} to {destination}.")
+    if counts.left_out:
+        left_out = ", ".join(counts.left_out)
+        click.echo(f"Left out {len(counts.left_out)} never-published page(s) (use --history): {left_out}")
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "as_email", required=True, help="The council member or lead the new revisions are credited to.")
+@with_appcontext
+def import_command(source: str, as_email: str) -> None:
+    """Bring in a Markdown file, a Word document (.docx) or an export zip; each page becomes a draft revision."""
+    from pathlib import Path
+
+    from wiki.services import importing
+
+    path = Path(source)
+    try:
+        report = importing.import_file(_by_email(as_email), path.name, path.read_bytes(), command_line=True)
+    except WikiError as error:
+        _fail(error)
+    for line in report.lines:
+        page = f" → {line.slug}" if line.slug and line.outcome != importing.Outcome.SKIPPED else ""
+        click.echo(f"{line.outcome.value:12} {line.source}{page}: {line.detail}")
+    counts = [report.count(outcome) for outcome in importing.Outcome]
+    click.echo(f"{counts[0]} created, {counts[1]} with a new revision, {counts[2]} skipped.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(summary)
@@ -287,3 +332,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_requests_group)
     app.cli.add_command(worker)
     app.cli.add_command(search_group)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)

@@ -91,6 +91,14 @@ def from_environment(instance_path: Path) -> dict:
     }
     if not 0 < 2 * config["OUTBOX_HEARTBEAT_SECONDS"] <= config["OUTBOX_LEASE_SECONDS"]:
         raise RuntimeError("OUTBOX_HEARTBEAT_SECONDS must be positive and at most half of OUTBOX_LEASE_SECONDS.")
+    config |= {
+        # Who is editing (issue 15, part 4): how often an open editor says so, and how long after its last word the
+        # others stop being told. A window of two beats and a bit survives one late beat without flickering.
+        "PRESENCE_BEAT_SECONDS": _int("PRESENCE_BEAT_SECONDS", 20),
+        "PRESENCE_WINDOW_SECONDS": _int("PRESENCE_WINDOW_SECONDS", 45),
+    }
+    if not 0 < config["PRESENCE_BEAT_SECONDS"] < config["PRESENCE_WINDOW_SECONDS"]:
+        raise RuntimeError("PRESENCE_BEAT_SECONDS must be positive and shorter than PRESENCE_WINDOW_SECONDS.")
     secret = os.environ.get("SECRET_KEY")
     if not secret:
         if environment == "production":

@@ -129,7 +129,8 @@ def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
+    # A view may allow its own pages to frame it (present mode's speaker view does), with its CSP to match.
+    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.vary.update(("HX-Request", "HX-Request-Type"))
     if request.is_secure:

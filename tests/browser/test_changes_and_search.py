@@ -6,15 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_page, make_user, publish
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
+from tests.browser.test_editing import sign_in
+from tests.factories import make_page, make_user, publish
 
 
 def test_filters_update_the_list_in_place_and_the_address(app, page):

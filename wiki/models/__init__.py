@@ -46,6 +46,8 @@ from wiki.models.core import (
 
 # Files on pages (issue 11).
 from wiki.models.files import Attachment, Blob, FileDecision, FileImage, FileVersion
+from wiki.models.presence import EditingPresence  # who has a page's editor open (issue 15, part 4)
+from wiki.models.presenting import SectionPresenter  # who presents each section (issue 15, part 1)
 
 # The field's voice (issue 10): one module per area, imported here so its tables are registered.
 from wiki.models.rounds import CommentRound
@@ -111,4 +113,8 @@ __all__ = [
     # The full-text index (issue 14, item 3).
     "SearchDoc",
     "SearchSource",
+    # Present mode (issue 15, part 1).
+    "SectionPresenter",
+    # Who is editing (issue 15, part 4).
+    "EditingPresence",
 ]

@@ -253,3 +253,43 @@ def can_delete_file(user: User | None, created_by_id: int, ever_approved: bool) 
     if ever_approved or not can_upload_files(user):
         return False
     return is_lead(user) or user.id == created_by_id
+
+
+# Who is editing (issue 15, part 4) ----------------------------------------------------------------
+
+
+def can_see_who_is_editing(user: User | None) -> bool:
+    """Whoever could edit the page too, so two people know before they would conflict. The field reads only what
+    was published: who is writing the next draft is none of its business."""
+    return can_edit(user)
+
+
+# Present mode (issue 15, part 1) ------------------------------------------------------------------
+
+
+def can_present(user: User | None, page: Page) -> bool:
+    """Whoever reads a page presents it: the field its published version, the council and leads a draft too."""
+    return can_see_page(user, page)
+
+
+def can_assign_presenters(user: User | None) -> bool:
+    """Leads plan the session in which the council presents the plan to the field, section by section."""
+    return is_lead(user)
+
+
+def can_present_section(person: User, has_seat: bool) -> bool:
+    """A section is presented by a member of the council: an active account with the council role and a seat."""
+    return person.active and person.role == Role.COUNCIL and has_seat
+
+
+# Export and import (issue 15, parts 2 and 3) -------------------------------------------------------
+
+
+def can_export(user: User | None) -> bool:
+    """The whole wiki in one zip holds every published page and file at once: the leads' to take away."""
+    return is_lead(user)
+
+
+def can_import(user: User | None) -> bool:
+    """Bringing documents in writes many pages at once; each arrives as a draft the leads then approve."""
+    return is_lead(user) and user.is_active

@@ -30,6 +30,18 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(files.bp)
     app.register_blueprint(file_threads.bp)
+    # A page's PDF, the export download and the import form (issue 15, parts 2 and 3).
+    from wiki.views import transfer
+
+    app.register_blueprint(transfer.bp)
+    # Present mode (issue 15, part 1).
+    from wiki.views import present
+
+    app.register_blueprint(present.bp)
+    # Who is editing (issue 15, part 4).
+    from wiki.views import presence
+
+    app.register_blueprint(presence.bp)
 
 
 def whole_number(raw: str | None) -> int | None:
