@@ -88,3 +88,14 @@ def test_lock_held_past_the_timeout_answers_503_with_a_retry_message(app, people
     assert response.headers["Retry-After"]
     again = person.post("/p/fy27-plan/edit", {"body": "new text\n", "base_revision": "1"})
     assert again.status_code == 303
+
+
+def test_each_sqlite_connection_opens_in_wal_mode_with_the_configured_page_cache(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's connection settings")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            kib = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert kib == -app.config["SQLITE_CACHE_MB"] * 1024 and app.config["SQLITE_CACHE_MB"] == 64

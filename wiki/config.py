@@ -45,6 +45,10 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'council-wiki.sqlite'}",
         "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
+        # SQLite keeps 2 MB of the database per connection by default; a wiki's revisions are megabytes more
+        # (every list of revisions reads past their bodies), and re-reading them from the OS costs a page's
+        # lists several times over.
+        "SQLITE_CACHE_MB": _int("SQLITE_CACHE_MB", 64),
         "MAX_PAGE_BYTES": max_page_bytes,
         # Room for the form's other fields and percent-encoding; the page limit itself is checked
         # by the service so the user gets a sentence naming it.

@@ -29,10 +29,10 @@ def configure_engine(app: Flask) -> None:
         engine = db.engine
     generation.watch(engine)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_CACHE_MB"])
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, cache_mb: int) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:
         # Hand transaction control to SQLAlchemy's "begin" event below instead of pysqlite's guesses.
@@ -42,6 +42,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Negative: the size in KiB, not in pages.
+        cursor.execute(f"PRAGMA cache_size={-int(cache_mb) * 1024}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
