@@ -16,7 +16,7 @@ from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import Integer, func, literal_column, or_, select, union_all
+from sqlalchemy import Integer, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from wiki.errors import BadInput, NotAllowed, NotFound, require
@@ -143,10 +143,10 @@ def filter_choices(user: User) -> Choices:
         .order_by(func.lower(Revision.title))
     )
     if can_read_drafts(user):
-        # DISTINCT lets SQLite read the authors from an index instead of every revision's row.
+        # Asked per person, from the indexes by author: a list of every revision's author reads every revision.
         changed_by = or_(
-            User.id.in_(select(Revision.author_id).distinct()),
-            User.id.in_(select(Revision.accepted_by_id).distinct()),
+            exists().where(Revision.author_id == User.id),
+            exists().where(Revision.accepted_by_id == User.id),
             User.id.in_(select(Approval.decided_by_id)),
             User.id.in_(select(FileVersion.author_id)),
             User.id.in_(select(FileDecision.decided_by_id)),
