@@ -91,6 +91,8 @@ def my_recent_revisions(user: User, limit: int = 8) -> list[Revision]:
     return list(
         db.session.execute(
             select(Revision)
+            # Each links to its page, and names who accepted it when it was a suggestion.
+            .options(selectinload(Revision.page), selectinload(Revision.accepted_by))
             .where(Revision.author_id == user.id)
             .order_by(Revision.created_at.desc(), Revision.id.desc())
             .limit(limit)
@@ -113,8 +115,11 @@ def open_threads_on_my_pages(user: User, limit: int = 20) -> list[Thread]:
     return list(
         db.session.execute(
             select(Thread)
-            # The list names each thread's author (its page is among those the home page lists anyway).
-            .options(selectinload(Thread.author))
+            # The list names each thread's author and its page, by the title this reader sees.
+            .options(
+                selectinload(Thread.author),
+                selectinload(Thread.page).options(selectinload(Page.head), selectinload(Page.published)),
+            )
             .where(
                 Thread.page_id.in_(my_pages),
                 Thread.state == ThreadState.OPEN,
