@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, distinct, func, select, true, union
+from sqlalchemy import case, distinct, func, select, true
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
@@ -242,21 +242,18 @@ def page_shares(user: User, page: Page, limit: int = 20) -> PageShares:
     return PageShares(shares=rows, files=file_mentions.on_files(rows))
 
 
-def _share_numbers(condition, now: datetime, group=None) -> dict:
+def _share_query(condition, now: datetime, group=None):
     recent, longer = now - timedelta(days=RECENT_DAYS), now - timedelta(days=LONGER_DAYS)
     columns = [
-        func.sum(case((Share.created_at >= recent, 1), else_=0)),
-        func.count(),
-        func.count(distinct(Share.author_id)),
+        func.sum(case((Share.created_at >= recent, 1), else_=0)).label("recent"),
+        func.count().label("longer"),
+        func.count(distinct(Share.author_id)).label("reps"),
     ]
     query = select(*([group] if group is not None else []), *columns).where(condition, Share.created_at >= longer)
-    if group is not None:
-        query = query.group_by(group)
-        return {row[0]: tuple(row[1:]) for row in db.session.execute(query).all()}
-    return {None: tuple(db.session.execute(query).one())}
+    return query.group_by(group) if group is not None else query
 
 
-def _answer_numbers(condition, group=None) -> dict:
+def _answer_query(condition, group=None):
     """Each rep's latest answer on each page's text counts once; their answers about its files don't."""
     latest = (
         select(func.max(Feedback.id))
@@ -264,14 +261,19 @@ def _answer_numbers(condition, group=None) -> dict:
         .group_by(Feedback.page_id, Feedback.author_id)
     )
     columns = [
-        func.count(distinct(Feedback.author_id)),
-        func.count(distinct(case((Feedback.would_share, Feedback.author_id)))),
+        func.count(distinct(Feedback.author_id)).label("answering"),
+        func.count(distinct(case((Feedback.would_share, Feedback.author_id)))).label("would_share"),
     ]
     query = select(*([group] if group is not None else []), *columns).where(Feedback.id.in_(latest))
-    if group is not None:
-        query = query.group_by(group)
-        return {row[0]: tuple(row[1:]) for row in db.session.execute(query).all()}
-    return {None: tuple(db.session.execute(query).one())}
+    return query.group_by(group) if group is not None else query
+
+
+def _share_numbers(condition, now: datetime) -> tuple:
+    return tuple(db.session.execute(_share_query(condition, now)).one())
+
+
+def _answer_numbers(condition) -> tuple:
+    return tuple(db.session.execute(_answer_query(condition)).one())
 
 
 def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
@@ -288,43 +290,46 @@ def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
 
 def _page_usages(page_ids, now: datetime, limit: int | None = None) -> list[PageUsage]:
     """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any, the most
-    sent first; the first `limit` of them when given (ranked on the counts, so only those are made into rows)."""
+    sent first; the first `limit` of them when given. Counted, joined and ranked in one query, so a home page
+    asking for six reads six rows however many pages reps have sent or answered about."""
     share_condition = Share.page_id.in_(page_ids) if page_ids is not None else true()
     answer_condition = Feedback.page_id.in_(page_ids) if page_ids is not None else true()
-    shares = _share_numbers(share_condition, now, Share.page_id)
-    answers = _answer_numbers(answer_condition, Feedback.page_id)
-    if not shares and not answers:
-        return []
-    # The pages with any, named by a subquery: a list of ids from above would be a bind parameter per page.
-    with_usage = union(
-        select(Share.page_id).where(share_condition, Share.created_at >= now - timedelta(days=LONGER_DAYS)),
-        select(Feedback.page_id).where(answer_condition, Feedback.file_version_id.is_(None)),
-    )
-    titles = db.session.execute(
-        select(Page.id, Page.slug, Revision.title)
+    shares = _share_query(share_condition, now, Share.page_id).subquery()
+    answers = _answer_query(answer_condition, Feedback.page_id).subquery()
+    rows = db.session.execute(
+        select(
+            Page.id,
+            Page.slug,
+            Revision.title,
+            shares.c.recent,
+            shares.c.longer,
+            shares.c.reps,
+            answers.c.answering,
+            answers.c.would_share,
+        )
         .join(Revision, Revision.id == Page.published_revision_id)
-        .where(Page.id.in_(with_usage))
+        .outerjoin(shares, shares.c.page_id == Page.id)
+        .outerjoin(answers, answers.c.page_id == Page.id)
+        # Each count is made once and joined to the pages; those with neither are not listed.
+        .where(shares.c.page_id.is_not(None) | answers.c.page_id.is_not(None))
+        .order_by(
+            func.coalesce(shares.c.longer, 0).desc(),
+            func.coalesce(answers.c.answering, 0).desc(),
+            func.lower(Revision.title),
+            Page.id,
+        )
+        .limit(limit)
     ).all()
-
-    def rank(row) -> tuple:
-        page_id, _, title = row
-        longer = (shares.get(page_id) or (0, 0, 0))[1] or 0
-        answering = (answers.get(page_id) or (0, 0))[0] or 0
-        return (-longer, -answering, title.lower())
-
-    ranked = sorted(titles, key=rank)[:limit]
     return [
-        PageUsage(page_id=page_id, slug=slug, title=title, usage=_usage(shares.get(page_id), answers.get(page_id)))
-        for page_id, slug, title in ranked
+        PageUsage(page_id=page_id, slug=slug, title=title, usage=_usage(numbers[:3], numbers[3:]))
+        for page_id, slug, title, *numbers in rows
     ]
 
 
 def usage_for_page(user: User, page: Page, now: datetime | None = None) -> Usage:
     require(can_see_usage(user), "Only the council and marketing leads see how often pages reach clients.")
     now = now or utcnow()
-    return _usage(
-        _share_numbers(Share.page_id == page.id, now)[None], _answer_numbers(Feedback.page_id == page.id)[None]
-    )
+    return _usage(_share_numbers(Share.page_id == page.id, now), _answer_numbers(Feedback.page_id == page.id))
 
 
 def dashboard_usage(user: User, limit: int, now: datetime | None = None) -> list[PageUsage]:
@@ -345,9 +350,7 @@ def tactic_usage(user: User, tactic: Tactic, now: datetime | None = None) -> Tac
     require(can_see_usage(user), "Only the council and marketing leads see how often pages reach clients.")
     now = now or utcnow()
     page_ids = select(tactic_pages.c.page_id).where(tactic_pages.c.tactic_id == tactic.id)
-    total = _usage(
-        _share_numbers(Share.page_id.in_(page_ids), now)[None], _answer_numbers(Feedback.page_id.in_(page_ids))[None]
-    )
+    total = _usage(_share_numbers(Share.page_id.in_(page_ids), now), _answer_numbers(Feedback.page_id.in_(page_ids)))
     return TacticUsage(total=total, pages=_page_usages(page_ids, now))
 
 
