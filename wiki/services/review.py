@@ -191,24 +191,43 @@ def _unpublished(*columns):
     )
 
 
-def _waiting(condition) -> dict[int, tuple[int, datetime]]:
-    """How many revisions wait on each page matching `condition`, and since when: the count from the head's
-    number, the time from the first revision after the published one, which revisions' gapless numbers find
-    without reading the rest."""
+def _first_waiting():
+    """Pages joined to their first revision after the published one (the first of all, on a page never
+    published): revisions are numbered without gaps, so it is found by its number, from the index."""
     published = aliased(Revision)
     first = aliased(Revision)
-    rows = db.session.execute(
-        select(Page.id, Page.head_number - func.coalesce(published.number, 0), first.created_at)
+    query = (
+        select(Page.id)
         .outerjoin(published, published.id == Page.published_revision_id)
         .join(first, (first.page_id == Page.id) & (first.number == func.coalesce(published.number, 0) + 1))
-        .where(condition)
+    )
+    return query, published, first
+
+
+def _waiting(condition) -> dict[int, tuple[int, datetime]]:
+    """How many revisions wait on each page matching `condition` (from the head's number), and since when."""
+    query, published, first = _first_waiting()
+    rows = db.session.execute(
+        query.add_columns(Page.head_number - func.coalesce(published.number, 0), first.created_at).where(condition)
     )
     return {page_id: (count, since) for page_id, count, since in rows}
 
 
-def text_waiting_since() -> dict[int, datetime]:
-    """When each page with a draft ahead began to wait: the queue's order, in one query."""
-    return {page_id: since for page_id, (_, since) in _waiting(text_ahead()).items()}
+def longest_waiting_texts(limit: int) -> tuple[dict[int, datetime], int]:
+    """The `limit` pages whose draft has waited longest, with since when, and how many pages have one. Revision
+    ids follow time, so the order is the first waiting revision's id, a whole number read from the index for
+    every page; only the pages returned have a time read and turned into a datetime."""
+    query, _, first = _first_waiting()
+    firsts = db.session.execute(query.add_columns(first.id).where(text_ahead())).all()
+    oldest = [page_id for page_id, _ in sorted(firsts, key=lambda row: row[1])[:limit]]
+    return text_waiting_since(oldest), len(firsts)
+
+
+def text_waiting_since(page_ids: list[int]) -> dict[int, datetime]:
+    """When the draft of each of these pages began to wait (pages with none are left out)."""
+    if not page_ids:
+        return {}
+    return {page_id: since for page_id, (_, since) in _waiting(Page.id.in_(page_ids) & text_ahead()).items()}
 
 
 def _newest_waiting(chosen, recent: int) -> dict[int, list[Revision]]:

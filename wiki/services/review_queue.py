@@ -143,18 +143,25 @@ PER_PAGE = 50
 
 def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = RECENT_REVISIONS) -> Queue:
     """Every page whose text or one of whose files is ahead of what the field reads, the longest-waiting
-    first, `per_page` at a time, each naming its newest `recent` revisions. The order comes from one aggregate
-    query, and only the pages shown are loaded, so the same few queries answer however many pages, revisions
-    and files wait."""
+    first, `per_page` at a time, each naming its newest `recent` revisions. The order comes from the index of
+    revisions, and only the pages shown are loaded, so the same few queries answer however many pages,
+    revisions and files wait."""
     require(can_publish(user), "Only marketing leads review changes.")
-    since = review.text_waiting_since()
+    wanted = page_no * per_page
+    # Pages with files waiting are few: all of them, with their text's time too. Of the pages with only text
+    # waiting, those that could reach this page of the queue are its `wanted` longest-waiting: files can
+    # only push them later.
+    since, text_total = review.longest_waiting_texts(wanted)
     with_files = select(Attachment.page_id).where(_file_ahead()).distinct()
     waiting_files = file_review.waiting_files(user, list(db.session.execute(with_files).scalars()))
+    text_of_file_pages = review.text_waiting_since(list(waiting_files))
     for page_id, found in waiting_files.items():
         first_version = min(waiting.versions[0].created_at for waiting in found)
-        since[page_id] = min(since.get(page_id, first_version), first_version)
+        text_since = text_of_file_pages.get(page_id)
+        since[page_id] = min(text_since, first_version) if text_since else first_version
+    total = text_total + sum(page_id not in text_of_file_pages for page_id in waiting_files)
     order = sorted(since, key=lambda page_id: (since[page_id], page_id))
-    shown = order[(page_no - 1) * per_page : page_no * per_page]
+    shown = order[(page_no - 1) * per_page : wanted]
     loaded = {
         page.id: page
         for page in db.session.execute(
@@ -170,7 +177,7 @@ def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = 
         Waiting(page, states.get(page.id), texts.get(page.id), waiting_files.get(page.id, []), since[page.id])
         for page in pages
     ]
-    return Queue(waiting, len(order), page_no, per_page)
+    return Queue(waiting, total, page_no, per_page)
 
 
 def page_review(user: User, page: Page) -> PageReview:
