@@ -45,6 +45,14 @@
     controlsTutorial: false,
     transition: "fade",
     transitionSpeed: "fast",
+    // A slide longer than the screen, and a table's scroll box, take the focus; their arrow keys scroll them
+    // rather than change the slide (left and right still do on a slide).
+    keyboardCondition: (event) => {
+      const box = event.target.closest?.(".table-scroll");
+      if (box) return !event.key.startsWith("Arrow");
+      const slide = event.target.closest?.(".slides section");
+      return !(slide && (event.key === "ArrowUp" || event.key === "ArrowDown"));
+    },
     plugins: [RevealNotes],
   });
 })();

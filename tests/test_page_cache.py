@@ -125,9 +125,9 @@ def test_a_comment_round_that_closed_yesterday_is_gone_today(app, people, as_fie
 
 def test_the_header_counts_a_notice_that_arrived_while_the_page_was_kept(app, people, as_council):
     _plan(app, people)
-    assert 'aria-label="1 unread"' not in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    assert 'aria-label="Inbox, 1 unread"' not in as_council.get("/p/fy27-plan").get_data(as_text=True)
     _notify_council(app, people)
-    assert 'aria-label="1 unread"' in as_council.get("/p/fy27-plan").get_data(as_text=True)
+    assert 'aria-label="Inbox, 1 unread"' in as_council.get("/p/fy27-plan").get_data(as_text=True)
 
 
 def test_each_session_gets_its_own_csrf_token_in_a_kept_page(app, people, browser, as_lead):
@@ -214,3 +214,15 @@ def test_the_home_page_shows_a_change_waiting_for_review_at_once_and_is_kept_a_m
     with counted_queries(app) as made_again:
         as_lead.get("/")
     assert len(kept) < len(made_again)
+
+
+def test_a_deploy_that_changes_a_template_changes_the_etag_though_nothing_was_written(
+    app, people, as_field, monkeypatch
+):
+    _plan(app, people)
+    before = as_field.get("/p/fy27-plan").headers["ETag"]
+    assert as_field.get("/p/fy27-plan", headers={"If-None-Match": before}).status_code == 304
+    # A new release: the same wiki, other templates.
+    monkeypatch.setattr(page_cache, "_build", lambda templates, static: "another-release")
+    response = as_field.get("/p/fy27-plan", headers={"If-None-Match": before})
+    assert response.status_code == 200 and response.headers["ETag"] != before

@@ -239,7 +239,7 @@ def test_inbox_collects_mentions_replies_decisions_and_suggestions(app, people, 
     reader = browser(people["council"])
     html = reader.get("/inbox").get_data(as_text=True)
     assert "mentioned you" in html and "suggested an edit" in html
-    assert 'aria-label="2 unread"' in reader.get("/").get_data(as_text=True)
+    assert 'aria-label="Inbox, 2 unread"' in reader.get("/").get_data(as_text=True)
     tom_view = browser(tom).get("/inbox").get_data(as_text=True)
     assert "replied in a thread" in tom_view
     reader.post("/inbox/read", {})

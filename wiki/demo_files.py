@@ -14,12 +14,12 @@ from pptx import Presentation
 from wiki.models import User
 from wiki.services import file_review, file_uploads, files, pages
 
-SLIDE = re.compile(r"^### Slide (\d+) — (.+)$", re.MULTILINE)
+SLIDE = re.compile(r"^## Slide (\d+) — (.+)$", re.MULTILINE)
 DECK = "customer-presentation.pptx"
 
 
 def _slides(markdown: str) -> list[tuple[str, str, str]]:
-    """(title, text, notes) per "### Slide N — Title" section: its bullets are the slide, a council note the notes."""
+    """(title, text, notes) per "## Slide N — Title" section: its bullets are the slide, a council note the notes."""
     parts = SLIDE.split(markdown)[1:]
     slides = []
     for index in range(0, len(parts), 3):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import cache
 from urllib.parse import unquote_to_bytes
 
@@ -21,6 +22,7 @@ from wiki.errors import Busy, TooManyAttempts, WikiError
 from wiki.extensions import db, login_manager
 from wiki.models import User
 from wiki.services import accounts, inbox, pages, permissions
+from wiki.text.plaintext import first_words
 from wiki.text.sizes import human_size
 
 # Werkzeug's own multipart parser reads in chunks of this size; the decoder's size limit applies per chunk.
@@ -81,6 +83,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(OperationalError, _operational_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.add_template_filter(machine_time)
+    app.add_template_filter(first_words)
 
     @app.context_processor
     def inject() -> dict:
@@ -100,6 +104,13 @@ def init_app(app: Flask) -> None:
             # Where an inbox item about a file opens for this reader, if anywhere (issue 11).
             "file_link": lambda item: inbox.file_link(user, item),
         }
+
+
+def machine_time(moment: date | datetime) -> str:
+    """A `<time datetime>` value. HTML allows at most three digits of a second, and no reader needs any."""
+    if isinstance(moment, datetime):
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat()
 
 
 @cache

@@ -133,3 +133,10 @@ def test_excerpt_of_a_long_insertion_is_cut_at_the_limit():
 
     short = excerpt(word_diff("", "word " * 500), max_chars=100)
     assert len(short) == 1 and short[0].op == "insert" and len(short[0].text) == 101 and short[0].text.endswith("…")
+
+
+def test_a_side_by_side_row_is_changed_when_its_sides_differ_and_only_then():
+    rows = side_by_side("same\nold words\ngone\n", "same\nnew words\n")
+    assert [(row.left_no, row.right_no, row.changed) for row in rows][0] == (1, 1, False)
+    assert all(row.changed for row in rows[1:])
+    assert any(row.right_no is None for row in rows[1:])

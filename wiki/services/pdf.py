@@ -1,10 +1,11 @@
 """A page as a PDF to print, send or archive: the version this reader may see, with a cover line saying which
 revision it is and who approved it, printed by WeasyPrint.
 
-It is made in the request, not by the worker, and kept per revision: an ordinary 5 KB plan prints in about 0.3 s and the largest page
-the wiki accepts by default (100 KB) in 4–8 s, prose or tables (measured on the 2-core development machine while
-others used it), which a person pressing *PDF* waits for, where a queue would make them wait longer. A page past
-PDF_MAX_BYTES is refused with a 413 instead, so no request keeps a web worker printing near gunicorn's 30 s.
+It is made in the request, not by the worker, and kept per revision: an ordinary 5 KB plan prints in about
+0.3 s and the largest page the wiki accepts by default (100 KB) in 4–8 s, prose or tables (measured on the
+2-core development machine while others used it), which a person pressing *PDF* waits for, where a queue would
+make them wait longer. A page past PDF_MAX_BYTES is refused with a 413 instead, so no request keeps a web
+worker printing near gunicorn's 30 s.
 
 WeasyPrint fetches nothing from the network: our fetcher serves the wiki's own static files and refuses every
 other address, so an image in the page text that points elsewhere is left out of the PDF.

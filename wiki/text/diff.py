@@ -57,6 +57,15 @@ class Row:
     left_no: int | None
     right_no: int | None
 
+    @property
+    def changed(self) -> bool:
+        """The two sides differ: a line added, removed or changed."""
+        return (
+            self.left_no is None
+            or self.right_no is None
+            or any(chunk.op != "equal" for chunk in (*self.left, *self.right))
+        )
+
 
 @dataclass(frozen=True)
 class DiffStats:

@@ -3,7 +3,8 @@
 Two walls: comrak (CommonMark and GitHub's tables, strikethrough and task lists) with raw HTML escaped, so it
 shows as typed, and every link and image address checked; then nh3 with an allow-list of exactly what our
 Markdown produces. Block elements carry data-source-line (from comrak's source positions) so a selection in the
-rendered page can be traced back to the source.
+rendered page can be traced back to the source. Each table sits in a scroll box a keyboard can reach and a screen
+reader can name, and each task's checkbox is named by its task's words (issue 16).
 
 comrak is compiled (Rust), and with the budgets below the slowest hostile 100 KB page we know renders in about
 a tenth of a second where markdown-it-py took one to two, and 100 KB of task items where markdown-it-py's
@@ -28,7 +29,7 @@ from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_block.table import table as gfm_table
 from markdown_it.token import Token
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 
 # Realistic plans are 20–60 KB; every shape in tests/text/test_render_limits.py renders in well under 250 ms
 # at this size on a 2-core machine.
@@ -65,6 +66,7 @@ _TAGS = {
     "br",
     "code",
     "del",
+    "div",
     "em",
     "h1",
     "h2",
@@ -93,7 +95,8 @@ _SOURCE = {"data-source-line"}
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
-    "input": {"type", "checked", "disabled"},
+    "input": {"type", "checked", "disabled", "aria-label"},
+    "div": {"aria-label"},
     "li": _SOURCE,
     "ul": _SOURCE,
     "ol": {"start"} | _SOURCE,
@@ -106,6 +109,8 @@ _ATTRIBUTES = {
     "hr": _SOURCE,
     **{f"h{n}": {"id"} | _SOURCE for n in range(1, 7)},
 }
+# The one div is a table's scroll box, and the only values it takes are these.
+_ATTRIBUTE_VALUES = {"div": {"role": {"region"}, "tabindex": {"0"}}}
 
 
 _SIDES = ("left", "center", "right")
@@ -114,6 +119,7 @@ _CLASSES = {
     "th": _ALIGN,
     "td": _ALIGN,
     "input": {"task-list-item-checkbox"},
+    "div": {"table-scroll"},
     "li": {"task-list-item"},
     "ul": {"contains-task-list"},
     "ol": {"contains-task-list"},
@@ -311,6 +317,59 @@ def _with_heading_ids(html: str) -> tuple[str, tuple[Heading, ...]]:
     return "".join(out), tuple(headings)
 
 
+# A task's checkbox and the task's words up to where its first block ends: its paragraph, its item, or a list or
+# other block inside the item. Possessive throughout, so 100 KB of task items is one pass.
+_TASK = re.compile(
+    r'<input type="checkbox" class="task-list-item-checkbox"( checked="")? disabled="" />'
+    r"((?:[^<]++|<(?!/li>|/p>|[uo]l |blockquote|pre|table|h[1-6]|hr))*+)"
+)
+_IMAGE_ALT = re.compile(r'<img [^>]*?alt="([^"]*)"[^>]*>')
+# A checkbox's name is read out each time a reader reaches it, and the task's words follow it anyway.
+MAX_TASK_NAME = 200
+
+
+class _TaskNames(dict):
+    """A task's words (as HTML) to its checkbox's name (escaped for an attribute), made once for equal words."""
+
+    def __missing__(self, words: str) -> str:
+        text = _ANY_TAG.sub("", _IMAGE_ALT.sub(r"\1", words)) if "<" in words else words
+        name = " ".join(html_entities.unescape(text).split())
+        if len(name) > MAX_TASK_NAME:
+            name = name[: MAX_TASK_NAME - 1].rstrip() + "…"
+        label = self[words] = html_entities.escape(name or "Task")
+        return label
+
+
+def _named_tasks(html: str) -> str:
+    """A checkbox alone says only "checked" or "not checked": named by its task, it says which task is done."""
+    if "task-list-item-checkbox" not in html:
+        return html
+    pieces = _TASK.split(html)
+    names = map(_TaskNames().__getitem__, pieces[2::3])
+    pieces[1::3] = [
+        f'<input type="checkbox" class="task-list-item-checkbox"{checked or ""} disabled="" aria-label="{name}" />'
+        for checked, name in zip(pieces[1::3], names, strict=True)
+    ]
+    return "".join(pieces)
+
+
+_SCROLL_BOX = '<div class="table-scroll" role="region" aria-label="Table {}" tabindex="0"><table '
+
+
+def _scroll_boxes(html: str) -> str:
+    """A wide table scrolls inside its own box rather than widening the page; the box takes the keyboard's focus
+    (so its arrow keys scroll it) and tells a screen reader which table it holds."""
+    if "<table " not in html:
+        return html
+    pieces = html.split("<table ")
+    boxed = [pieces[0]]
+    for number, piece in enumerate(pieces[1:], start=1):
+        boxed.append(_SCROLL_BOX.format(number))
+        boxed.append(piece)
+    # GitHub's tables hold only inline content, so every </table> closes the last box opened.
+    return "".join(boxed).replace("</table>", "</table></div>")
+
+
 def _first_line_past_the_block_budget(html: str) -> int | None:
     # Inline elements have a data-sourcepos too, so most pages need no closer look.
     if html.count(" data-sourcepos=") <= MAX_BLOCKS:
@@ -336,10 +395,12 @@ def render(markdown: str) -> Rendered:
     html, headings = _with_heading_ids(_source_lines(_flattened(html)))
     for comraks, ours in _REPLACEMENTS:
         html = html.replace(comraks, ours)
+    html = _scroll_boxes(_named_tasks(html))
     safe = nh3.clean(
         html + tail,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        tag_attribute_values=_ATTRIBUTE_VALUES,
         url_schemes=_SAFE_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         allowed_classes=_CLASSES,

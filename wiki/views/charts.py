@@ -12,52 +12,49 @@ KINDS = (
     ("resolved_threads", "Resolved threads"),
 )
 
+# The longest bar's share of its row, in percent: the rest is room for its total beside it.
+LONGEST = 88.0
+
 
 @dataclass(frozen=True)
 class Segment:
     kind: str
     label: str
     count: int
-    x: float
-    width: float
+    x: float  # percent of the row
+    width: float  # percent of the row
 
 
 @dataclass(frozen=True)
 class Bar:
-    y: int
     name: str
     represents: str
     total: int
     segments: tuple[Segment, ...]
+    end: float  # percent of the row where the bar ends, and its total begins
 
 
 @dataclass(frozen=True)
 class BarChart:
-    width: int
-    height: int
-    label_width: int
-    bar_height: int
     bars: tuple[Bar, ...]
     kinds: tuple[tuple[str, str], ...] = KINDS
 
 
-def contribution_chart(rows: list[Contribution], width: int = 640, label_width: int = 200) -> BarChart:
-    """Stacked horizontal bars, one per council member, scaled to the most active one."""
-    bar_height, gap, top = 22, 14, 8
-    room = width - label_width - 40
+def contribution_chart(rows: list[Contribution]) -> BarChart:
+    """Stacked horizontal bars, one per council member, scaled to the most active one.
+
+    In percent of a row rather than in the units of one drawing: the names are the page's text beside the bars,
+    not text inside a picture that shrinks with it (at a card's width they came out at 9 px)."""
     most = max((row.total for row in rows), default=0) or 1
     bars = []
-    for index, row in enumerate(rows):
-        x = float(label_width)
+    for row in rows:
+        x = 0.0
         segments = []
         for kind, label in KINDS:
             count = getattr(row, kind)
-            span = room * count / most
+            span = LONGEST * count / most
             if count:
-                segments.append(Segment(kind, label, count, round(x, 1), round(span, 1)))
+                segments.append(Segment(kind, label, count, round(x, 2), round(span, 2)))
             x += span
-        bars.append(
-            Bar(top + index * (bar_height + gap), row.member.name, row.represents, row.total, tuple(segments))
-        )
-    height = top + len(rows) * (bar_height + gap)
-    return BarChart(width, max(height, 40), label_width, bar_height, tuple(bars))
+        bars.append(Bar(row.member.name, row.represents, row.total, tuple(segments), round(x, 2)))
+    return BarChart(tuple(bars))

@@ -7,7 +7,7 @@ which counts the last 30 days, is kept for a minute at most). Nothing that chang
 the old one in use: a new revision, a decision, a comment, a retitle, a role, a tactic's owner all write, and
 every write moves the generation. Browsers revalidate with the ETag and get 304 Not Modified.
 
-A kept page is its template's title, head and content blocks; templates/kept.html puts them in the layout.
+A kept page is its template's title, description, head and content blocks; templates/kept.html puts them in the layout.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
 from flask import Response, current_app, g, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
@@ -44,7 +46,7 @@ class PageView:
 _views: LRUCache[PageView] = LRUCache(capacity=512)
 
 
-_BLOCKS = ("title", "head", "content")
+_BLOCKS = ("title", "description", "head", "content")
 
 
 def kept_page(
@@ -80,11 +82,25 @@ def _made(template: str, context: dict, view_key: tuple) -> PageView:
     return PageView(blocks=blocks, key=view_key)
 
 
+@cache
+def _build(templates: str, static: str) -> str:
+    """The templates and static files this process serves, as one hash: a page kept by a browser before a
+    deploy changed them is not its page any more, though nothing was written. The same in every worker."""
+    digest = hashlib.sha256()
+    for folder in (templates, static):
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def etag(view: PageView, unread: int) -> str:
-    """What the whole response depends on: the view, the header's unread count, and the session (its CSRF
-    token is in the forms)."""
+    """What the whole response depends on: the view, the header's unread count, the session (its CSRF token
+    is in the forms), and the build of templates and static files that made it."""
     raw = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
-    return hashlib.sha256(repr((view.key, unread, raw)).encode()).hexdigest()[:32]
+    build = _build(str(Path(current_app.root_path, current_app.template_folder)), current_app.static_folder)
+    return hashlib.sha256(repr((view.key, unread, raw, build)).encode()).hexdigest()[:32]
 
 
 def respond(view: PageView, render) -> Response:

@@ -7,11 +7,10 @@ from flask_login import current_user, login_required
 
 from wiki.errors import BadInput, NotFound
 from wiki.forms import ActionForm, EditForm
-from wiki.services import diffs, pages, review
+from wiki.services import diffs, pages, rendering, review
 from wiki.services.pages import EditConflict, EditSubmission
 from wiki.services.permissions import can_edit
 from wiki.text.diff import fold, word_diff
-from wiki.text.render import render
 from wiki.views import int_arg, page_cache, whole_number
 from wiki.views.page_context import page_view_context
 from wiki.web import page_or_fragment
@@ -124,7 +123,7 @@ def preview(slug: str):
     submission = _submission(slug, form)
     pages.autosave_draft(current_user, submission)
     return page_or_fragment(
-        "pages/preview.html", "partials/preview.html", rendered=render(pages.normalise_body(submission.body))
+        "pages/preview.html", "partials/preview.html", rendered=rendering.preview(pages.normalise_body(submission.body))
     )
 
 

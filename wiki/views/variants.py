@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from wiki.forms import ActionForm
-from wiki.services import pages, variant_admin, variant_history, variants
+from wiki.services import pages, rendering, variant_admin, variant_history, variants
 from wiki.services.permissions import can_change_variant, can_make_variant
 from wiki.services.variants import UpdateConflict, VariantConflict
 from wiki.text.diff import fold, stats, word_diff
@@ -150,7 +150,9 @@ def preview(slug: str, variant_id: int):
     _own(slug, variant_id)
     body = request.form.get("body", "")
     pages.check_text(pages.normalise_body(body), "")
-    return page_or_fragment("pages/preview.html", "partials/preview.html", rendered=render(pages.normalise_body(body)))
+    return page_or_fragment(
+        "pages/preview.html", "partials/preview.html", rendered=rendering.preview(pages.normalise_body(body))
+    )
 
 
 @bp.post("/<int:variant_id>/update")
