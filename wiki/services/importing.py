@@ -83,6 +83,11 @@ class _Incoming:
     note: str = ""
 
 
+def check_allowed(user: User) -> None:
+    """Who may bring documents in from the web: the leads (the command line has rules of its own below)."""
+    require(can_import(user), "Only marketing leads can import pages.")
+
+
 def import_file(importer: User, filename: str, data: bytes, *, command_line: bool = False) -> ImportReport:
     """Import one uploaded file. A single Markdown or Word file that can't become a page is an error (raised); in
     an archive, each file that can't is a skipped line of the report. `command_line` is the operator's
@@ -90,7 +95,7 @@ def import_file(importer: User, filename: str, data: bytes, *, command_line: boo
     if command_line:
         require(can_edit(importer), f"{importer.email} can't edit pages, so pages can't be imported as theirs.")
     else:
-        require(can_import(importer), "Only marketing leads can import pages.")
+        check_allowed(importer)
     name = PurePosixPath((filename or "").replace("\\", "/")).name[:120] or "the file"
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     if not command_line and len(data) > limit:
