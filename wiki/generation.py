@@ -16,11 +16,12 @@ from wiki.extensions import db
 from wiki.models import Generation
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
-# Tables no cached view reads: notifications reach the header's unread count, read per request.
-UNSEEN = frozenset({"generations", "notifications", "drafts", "login_throttles", "summary_deliveries"})
-# Who is editing (issue 15, part 4): every open editor writes a heartbeat every 20 s, which would throw away every
-# kept page as often; the pages load that line as a fragment of its own, asked afresh each time, never kept.
-UNSEEN |= {"editing_presences"}
+# Tables no cached view reads: notifications reach the header's unread count, read per request; who is editing
+# is a fragment of its own, asked afresh (an open editor's heartbeat every 20 s would otherwise throw away every
+# kept page as often).
+UNSEEN = frozenset(
+    {"generations", "notifications", "drafts", "login_throttles", "summary_deliveries", "editing_presences"}
+)
 _MARK = "council_wiki_writes"
 
 
