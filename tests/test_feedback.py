@@ -294,3 +294,24 @@ def test_only_field_reps_pass_the_service_permission_check(app, people, deck):
                 feedback.give_feedback(person, page, True, "")
         with pytest.raises(NotFound):
             feedback.give_feedback(deck["aisha"], make_page(people["lead"], slug="hidden", kind="collateral"), True, "")
+
+
+def test_the_home_card_names_the_five_pages_the_field_would_share_least_and_counts_every_answer(app, people, as_lead):
+    with app.app_context():
+        reps = [make_user(role="field", name=f"Rep {n}", email=f"rep{n}@example.com") for n in range(7)]
+        for n in range(7):
+            page = make_page(people["lead"], slug=f"sheet-{n}", title=f"Sheet {n}", kind="collateral")
+            publish(people["lead"], page, 1)
+            # Sheet n: n reps would not share it, one would.
+            for rep in reps[:n]:
+                make_feedback(rep, page, would_share=False)
+            make_feedback(reps[6], page, would_share=True)
+        counts = feedback.feedback_counts(
+            db.session.get(type(people["lead"]), people["lead"].id), utcnow() - timedelta(days=1), 5
+        )
+    assert (counts.would_share, counts.would_not) == (7, 21)
+    assert [tally.slug for tally in counts.pages] == ["sheet-6", "sheet-5", "sheet-4", "sheet-3", "sheet-2"]
+
+    card = as_lead.get("/").get_data(as_text=True).split("Field feedback, last 30 days")[1].split("</section>")[0]
+    assert "28 answers:" in card and "21 would not share" in card
+    assert "Sheet 2" in card and "Sheet 1" not in card

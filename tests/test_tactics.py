@@ -396,3 +396,48 @@ def test_new_suggestions_notify_the_tactic_owner_not_the_page_creator(app, peopl
             select(Notification.user_id, Notification.page_id).where(Notification.kind == NotificationKind.SUGGESTION)
         ).all()
         assert set(notified) == {(world["priya"].id, world["deck_id"]), (people["lead"].id, world["email_id"])}
+
+
+def test_the_database_ranks_tactics_needing_attention_by_the_review_rules(app, people):
+    """Overdue first, then ownerless, then by next review, tactics not active last; the counts agree with
+    is_overdue, down to a review that fell due an hour ago; the field counts only the tactics of published plans."""
+    with app.app_context():
+        lead, member = people["lead"], people["council"]
+        make_member(lead, member)
+        plan = make_page(lead, "fy27-plan", ("# Plan\n",), title="FY27 plan")
+        now = datetime.now(UTC)
+        made = {}
+        for n, (name, status, cadence, reviewed_days_ago) in enumerate(
+            (
+                ("Later", "active", 30, 0),
+                ("Paused", "paused", 14, 40),
+                ("Soon", "active", 14, 10),
+                ("Just late", "active", 14, 14 + 1 / 24),
+                ("Nobody's", "active", 14, 0),
+                ("Very late", "active", 7, 30),
+            )
+        ):
+            # A member owns one tactic per plan: each has their own.
+            owner = member if n == 0 else make_user(role="council", name=f"Member {n}", email=f"m{n}@example.com")
+            if n:
+                make_member(lead, owner)
+            owner = None if name == "Nobody's" else owner
+            tactic = make_tactic(lead, plan, name, owner=owner, cadence_days=cadence)
+            made[name] = (tactic.id, TacticStatus(status), now - timedelta(days=reviewed_days_ago))
+        for tactic_id, status, created_at in made.values():
+            row = db.session.get(Tactic, tactic_id)
+            row.status, row.created_at = status, created_at
+        db.session.commit()
+        attention = tactics.needing_attention(lead, 4, now)
+        every = tactics.needing_attention(lead, 10, now)
+        field = tactics.needing_attention(people["field"], 10, now)
+
+        assert [row.tactic.name for row in attention.rows] == ["Very late", "Just late", "Nobody's", "Soon"]
+        assert [row.tactic.name for row in every.rows][4:] == ["Later", "Paused"]
+        assert (attention.total, attention.overdue, attention.unowned) == (6, 2, 1)
+        assert attention.overdue == sum(
+            tactics.is_overdue(db.session.get(Tactic, id_), now) for id_, *_ in made.values()
+        )
+        assert (field.total, field.rows) == (0, [])
+        publish(lead, plan, 1)
+        assert tactics.needing_attention(people["field"], 10, now).total == 6

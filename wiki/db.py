@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import Select, event
+from sqlalchemy import Float, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from wiki.extensions import db
 
@@ -95,3 +97,21 @@ def refresh_planner_statistics() -> bool:
         connection.exec_driver_sql("ANALYZE")
         connection.commit()
     return True
+
+
+class day_number(FunctionElement):  # noqa: N801 (an SQL function, named as one)
+    """A moment as a number of days (with the fraction) on the database's own scale: `day_number(a) + n <
+    day_number(b)` says a moment n days after a is before b, in one expression on SQLite and PostgreSQL alike."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element, compiler, **kw) -> str:
+    return f"julianday({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element, compiler, **kw) -> str:
+    return f"(extract(epoch from {compiler.process(element.clauses, **kw)}) / 86400.0)"

@@ -108,6 +108,11 @@ def shown_id(user: User | None):
     return Page.head_revision_id if can_read_drafts(user) else Page.published_revision_id
 
 
+def shown_revision(user: User | None):
+    """The relationship `shown` reads, for loading it with many pages."""
+    return Page.head if can_read_drafts(user) else Page.published
+
+
 def shown(user: User | None, page: Page) -> Revision | None:
     """The revision of the page this reader sees — its text, title and kind: the draft head for council
     and leads, the published revision for everyone else (None when they may not see the page at all)."""

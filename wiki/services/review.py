@@ -215,12 +215,13 @@ def _waiting(condition) -> dict[int, tuple[int, datetime]]:
 
 def longest_waiting_texts(limit: int) -> tuple[dict[int, datetime], int]:
     """The `limit` pages whose draft has waited longest, with since when, and how many pages have one. Revision
-    ids follow time, so the order is the first waiting revision's id, a whole number read from the index for
-    every page; only the pages returned have a time read and turned into a datetime."""
+    ids follow time, so the database orders by the first waiting revision's id, from the index, and counts them
+    all in the same statement: however many drafts wait, `limit` rows come back."""
     query, _, first = _first_waiting()
-    firsts = db.session.execute(query.add_columns(first.id).where(text_ahead())).all()
-    oldest = [page_id for page_id, _ in sorted(firsts, key=lambda row: row[1])[:limit]]
-    return text_waiting_since(oldest), len(firsts)
+    rows = db.session.execute(
+        query.add_columns(first.created_at, func.count().over()).where(text_ahead()).order_by(first.id).limit(limit)
+    ).all()
+    return {page_id: since for page_id, since, _ in rows}, rows[0][2] if rows else 0
 
 
 def text_waiting_since(page_ids: list[int]) -> dict[int, datetime]:

@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
-from wiki.db import lock_row, write_transaction
+from wiki.db import day_number, lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
@@ -25,10 +25,11 @@ from wiki.models import (
     ThreadKind,
     ThreadState,
     User,
+    UTCDateTime,
     tactic_pages,
     utcnow,
 )
-from wiki.services.pages import name_for_staff, shown, shown_id
+from wiki.services.pages import name_for_staff, shown, shown_id, shown_revision
 from wiki.services.permissions import (
     PageOwners,
     can_manage_tactics,
@@ -62,7 +63,7 @@ class TacticRow:
     """A tactic as a reader sees it in a list: what it links, when its next review is due, what waits."""
 
     tactic: Tactic
-    pages: list[Page]  # the linked pages this reader can open
+    pages: list[Page]  # the linked pages this reader can open (left out of Attention's rows)
     due_in: int | None  # whole days until the next review, negative when overdue; None unless active
     open_suggestions: int
 
@@ -103,13 +104,14 @@ def due_in_days(tactic: Tactic, now: datetime) -> int:
 # Reading ------------------------------------------------------------------------------------------
 
 
-def _loaded():
-    # Titles come from each page's head (staff) or published revision (the field): load both with the pages.
-    return select(Tactic).options(
-        selectinload(Tactic.owner),
-        selectinload(Tactic.pages).options(selectinload(Page.head), selectinload(Page.published)),
-        selectinload(Tactic.plan).options(selectinload(Page.head), selectinload(Page.published)),
-    )
+def _loaded(user: User, pages: bool = True):
+    """Tactics with their owner and plan, and unless `pages` is False their linked pages, each page with the
+    revision this reader sees of it (its title)."""
+    revision = shown_revision(user)
+    options = [selectinload(Tactic.owner), selectinload(Tactic.plan).selectinload(revision)]
+    if pages:
+        options.append(selectinload(Tactic.pages).selectinload(revision))
+    return select(Tactic).options(*options)
 
 
 def _open_suggestion_counts(tactic_ids: list[int]) -> dict[int, int]:
@@ -128,7 +130,7 @@ def _open_suggestion_counts(tactic_ids: list[int]) -> dict[int, int]:
     return {tactic_id: count for tactic_id, count in rows}
 
 
-def _rows(user: User, tactics: list[Tactic], now: datetime | None) -> list[TacticRow]:
+def _rows(user: User, tactics: list[Tactic], now: datetime | None, pages: bool = True) -> list[TacticRow]:
     now = now or utcnow()
     visible = [tactic for tactic in tactics if can_see_page(user, tactic.plan)]
     counts = _open_suggestion_counts([tactic.id for tactic in visible])
@@ -138,7 +140,9 @@ def _rows(user: User, tactics: list[Tactic], now: datetime | None) -> list[Tacti
             pages=sorted(
                 (page for page in tactic.pages if can_see_page(user, page)),
                 key=lambda page: shown(user, page).title.lower(),
-            ),
+            )
+            if pages
+            else [],
             due_in=due_in_days(tactic, now) if tactic.status == TacticStatus.ACTIVE else None,
             open_suggestions=counts.get(tactic.id, 0),
         )
@@ -150,7 +154,7 @@ def all_tactics(user: User, now: datetime | None = None) -> list[TacticRow]:
     """Every tactic of every plan this reader can see, plan by plan."""
     require(is_signed_in(user), "Sign in to see the plan's tactics.")
     loaded = db.session.execute(
-        _loaded()
+        _loaded(user)
         .join(Tactic.plan)
         .join(Revision, Revision.id == shown_id(user))
         .order_by(func.lower(Revision.title), Tactic.name)
@@ -160,7 +164,8 @@ def all_tactics(user: User, now: datetime | None = None) -> list[TacticRow]:
 
 @dataclass(frozen=True)
 class Attention:
-    """The tactics a lead should look at first, and how many there are in all."""
+    """The tactics a lead should look at first, and how many there are in all. The rows name no pages: the card
+    shows each tactic's plan, owner and reviews, and the tactic's own page lists what it links."""
 
     rows: list[TacticRow]
     total: int
@@ -168,62 +173,60 @@ class Attention:
     unowned: int
 
 
-def _urgency(tactic, now: datetime) -> tuple:
-    # Overdue reviews first (already late), then tactics nobody owns (nobody will review them), then the rest of
-    # the active ones by when their review is due, and tactics not active last.
-    return (
-        tactic.status != TacticStatus.ACTIVE,
-        not is_overdue(tactic, now),
-        tactic.owner_id is not None,
-        next_review_due(tactic),
-        tactic.id,
-    )
-
-
 def needing_attention(user: User, limit: int, now: datetime | None = None) -> Attention:
-    """The `limit` most urgent tactics of the plans this reader can see (overdue, then ownerless, then the next
-    reviews due), with counts over all of them: the home page's card, the Council page has the rest. The
-    ranking reads the few columns it needs of every tactic; only the rows shown are loaded whole."""
+    """The `limit` most urgent tactics of the plans this reader can see, with counts over all of them: the home
+    page's card, the Council page has the rest. Overdue reviews come first (already late), then tactics nobody
+    owns (nobody will review them), then the rest of the active ones by when their review is due, and tactics
+    not active last. Ranked and counted in the database in one statement: `limit` rows come back however many
+    tactics there are, and only those are loaded whole."""
     require(is_signed_in(user), "Sign in to see the plan's tactics.")
     now = now or utcnow()
-    plan = aliased(Page)
-    every = [
-        tactic
-        for tactic in db.session.execute(
-            select(
-                Tactic.id,
-                Tactic.status,
-                Tactic.owner_id,
-                Tactic.last_reviewed_at,
-                Tactic.created_at,
-                Tactic.cadence_days,
-                plan.published_revision_id,
-            ).join(plan, plan.id == Tactic.plan_id)
+    active = Tactic.status == TacticStatus.ACTIVE
+    # next_review_due and is_overdue, as the database reckons them.
+    due = day_number(func.coalesce(Tactic.last_reviewed_at, Tactic.created_at)) + Tactic.cadence_days
+    overdue = active & (due < day_number(literal(now, UTCDateTime)))
+    unowned = Tactic.owner_id.is_(None)
+
+    def first(condition):
+        return case((condition, 0), else_=1)
+
+    ranked = db.session.execute(
+        select(
+            Tactic.id,
+            func.count().over(),
+            func.sum(1 - first(overdue)).over(),
+            func.sum(1 - first(unowned)).over(),
         )
-        # The row stands for its plan too: whether the field may see a plan is a matter of its published revision.
-        if can_see_page(user, tactic)
-    ]
-    every.sort(key=lambda tactic: _urgency(tactic, now))
-    chosen = [tactic.id for tactic in every[:limit]]
-    loaded = {tactic.id: tactic for tactic in db.session.execute(_loaded().where(Tactic.id.in_(chosen))).scalars()}
+        .join(Page, Page.id == Tactic.plan_id)
+        # The field sees the tactics of published plans only, as it sees the plans.
+        .where(shown_id(user).is_not(None))
+        .order_by(first(active), first(overdue), first(unowned), due, Tactic.id)
+        .limit(limit)
+    ).all()
+    chosen = [tactic_id for tactic_id, *_ in ranked]
+    loaded = {
+        tactic.id: tactic
+        for tactic in db.session.execute(_loaded(user, pages=False).where(Tactic.id.in_(chosen))).scalars()
+    }
+    total, overdue_count, unowned_count = ranked[0][1:] if ranked else (0, 0, 0)
     return Attention(
-        rows=_rows(user, [loaded[tactic_id] for tactic_id in chosen], now),
-        total=len(every),
-        overdue=sum(is_overdue(tactic, now) for tactic in every),
-        unowned=sum(tactic.owner_id is None for tactic in every),
+        rows=_rows(user, [loaded[tactic_id] for tactic_id in chosen], now, pages=False),
+        total=total,
+        overdue=overdue_count,
+        unowned=unowned_count,
     )
 
 
 def tactics_for_plan(user: User, plan: Page, now: datetime | None = None) -> list[TacticRow]:
     require(is_signed_in(user), "Sign in to see the plan's tactics.")
-    loaded = db.session.execute(_loaded().where(Tactic.plan_id == plan.id).order_by(Tactic.name))
+    loaded = db.session.execute(_loaded(user).where(Tactic.plan_id == plan.id).order_by(Tactic.name))
     return _rows(user, list(loaded.scalars()), now)
 
 
 def tactic_for_owner(user: User, member: User, now: datetime | None = None) -> list[TacticRow]:
     """What `member` owns (one tactic per plan), e.g. for their own dashboard."""
     require(is_signed_in(user), "Sign in to see the plan's tactics.")
-    loaded = db.session.execute(_loaded().where(Tactic.owner_id == member.id).order_by(Tactic.name))
+    loaded = db.session.execute(_loaded(user).where(Tactic.owner_id == member.id).order_by(Tactic.name))
     return _rows(user, list(loaded.scalars()), now)
 
 
@@ -242,7 +245,7 @@ def tactic_row(user: User, tactic_id: int, now: datetime | None = None) -> Tacti
     """A tactic for its own page: its pages, and its reviews with who made each, loaded with it."""
     require(is_signed_in(user), "Sign in to see the plan's tactics.")
     tactic = db.session.execute(
-        _loaded()
+        _loaded(user)
         .options(selectinload(Tactic.reviews).selectinload(TacticReview.reviewer))
         .where(Tactic.id == tactic_id)
     ).scalar_one_or_none()

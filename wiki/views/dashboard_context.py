@@ -30,6 +30,8 @@ DASHBOARD_WAITING = 6
 DASHBOARD_PAGES = 10
 # The pages sent to clients most; each tactic's page has its own.
 DASHBOARD_USAGE = 6
+# The pages the field would share least; their page's feedback section has every answer.
+DASHBOARD_FEEDBACK = 5
 # Tactics overdue, without an owner or due soonest; the Council page lists them all.
 DASHBOARD_TACTICS = 8
 
@@ -53,7 +55,9 @@ def dashboard_context(user: User) -> dict:
         context["my_tactics"] = tactics.tactic_for_owner(user, user)
         context["my_threads"] = activity.open_threads_on_my_pages(user)
         context["my_revisions"] = activity.my_recent_revisions(user, 6)
-        context["feedback"] = feedback.feedback_counts(user, utcnow() - timedelta(days=FEEDBACK_DAYS))
+        context["feedback"] = feedback.feedback_counts(
+            user, utcnow() - timedelta(days=FEEDBACK_DAYS), DASHBOARD_FEEDBACK
+        )
         context["feedback_days"] = FEEDBACK_DAYS
     if is_lead(user):
         context["waiting"] = review_queue.queue(user, per_page=DASHBOARD_WAITING, recent=0)
