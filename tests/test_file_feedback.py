@@ -13,7 +13,7 @@ from tests.factories import make_feedback, make_member, make_page, make_share, m
 from tests.files.makers import make_deck, make_docx
 from tests.queries import counted_queries, forget_kept_pages
 from wiki.extensions import db
-from wiki.models import Feedback, FileVersion, Notification, Share, utcnow
+from wiki.models import AnswerTally, Feedback, FileVersion, Notification, Share, utcnow
 from wiki.services import feedback, file_review, file_uploads, files, pages, shares, summaries
 from wiki.services.file_mentions import Mention
 
@@ -385,3 +385,29 @@ def test_the_files_preview_reads_what_the_field_said_in_a_fixed_number_of_querie
             shares.record_share(rep, page, "insurer", "", "Asked for more", Mention(DECK, 2, 2))
             shares.record_share(rep, page, "bank", "", "", Mention(DECK, 2))
     assert queries_for_preview() == few
+
+
+def test_each_answer_keeps_the_pages_tally_of_reps_and_who_would_share_and_a_file_answer_leaves_it(app, people, deck):
+    def tally() -> tuple:
+        row = db.session.get(AnswerTally, page.id)
+        db.session.expire_all()
+        counted = tuple(db.session.execute(feedback.answer_query(Feedback.page_id == page.id)).one())
+        assert row is None or (row.reps, row.would_share) == counted, "the tally is what the answers say"
+        return (row.reps, row.would_share) if row is not None else None
+
+    with app.app_context():
+        page = pages.get_page("customer-deck")
+        ben = make_user(role="field", name="Ben Carter", email="ben@example.com")
+        feedback.give_feedback(deck["rep"], page, False, "", Mention(DECK, 1, 7))
+        assert tally() is None
+        feedback.give_feedback(deck["rep"], page, True, "")
+        assert tally() == (1, 1)
+        feedback.give_feedback(deck["rep"], page, False, "Changed my mind")
+        assert tally() == (1, 0)
+        feedback.give_feedback(ben, page, True, "")
+        assert tally() == (2, 1)
+        feedback.give_feedback(ben, page, True, "", Mention(DECK, 1, 2))
+        assert tally() == (2, 1)
+        kept = tally()
+        feedback.retally_all()
+        assert tally() == kept

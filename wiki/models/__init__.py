@@ -14,6 +14,7 @@ from wiki.models.content_requests import (
 )
 from wiki.models.core import (
     AnchorState,
+    AnswerTally,
     Approval,
     Comment,
     CouncilMember,
@@ -67,6 +68,7 @@ __all__ = [
     "Decision",
     "DeliveryState",
     "Draft",
+    "AnswerTally",
     "Feedback",
     "LoginThrottle",
     "Notification",

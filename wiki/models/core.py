@@ -511,6 +511,18 @@ class Feedback(db.Model):
     author: Mapped[User] = relationship()
 
 
+class AnswerTally(db.Model):
+    """Per page, how many field reps answered "would you share this?" about its text, and how many of them said
+    yes last: kept by give_feedback (wiki/services/feedback.py) under the page's lock, so ranking every page by
+    its answers reads a row per page rather than every answer ever given."""
+
+    __tablename__ = "answer_tallies"
+
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True)
+    reps: Mapped[int] = mapped_column(Integer)
+    would_share: Mapped[int] = mapped_column(Integer)
+
+
 class SummaryState(enum.StrEnum):
     DRAFT = "draft"  # a lead is still editing it
     SENDING = "sending"  # content frozen, the outbox is being worked through

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, distinct, func, insert, select, true
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
+    AnswerTally,
     Attachment,
     Feedback,
     FileVersion,
@@ -251,9 +252,43 @@ def give_feedback(
         answer.unit = unit
         answer.created_at = utcnow()
         session.flush()
+        if pinned is None:
+            _retally(session, page.id)
         on_file = pinned.on_file if pinned is not None else None
         _notify(session, user, page, _headline(user, page, would_share, note, changed, on_file), pinned)
     return answer
+
+
+def answer_query(condition, group=None):
+    """How many reps answered about the text of the pages matching `condition` (grouped by `group` when given),
+    and how many of them would share it: each rep's latest answer on each page's text counts once; their
+    answers about its files don't."""
+    latest = (
+        select(func.max(Feedback.id))
+        .where(condition, Feedback.file_version_id.is_(None))
+        .group_by(Feedback.page_id, Feedback.author_id)
+    )
+    columns = [
+        func.count(distinct(Feedback.author_id)).label("answering"),
+        func.count(distinct(case((Feedback.would_share, Feedback.author_id)))).label("would_share"),
+    ]
+    query = select(*([group] if group is not None else []), *columns).where(Feedback.id.in_(latest))
+    return query.group_by(group) if group is not None else query
+
+
+def _retally(session, page_id: int) -> None:
+    """The page's AnswerTally, counted again from its answers; under the page's lock, as every answer is."""
+    reps, would_share = session.execute(answer_query(Feedback.page_id == page_id)).one()
+    session.merge(AnswerTally(page_id=page_id, reps=reps, would_share=would_share))
+
+
+def retally_all() -> None:
+    """Every page's AnswerTally counted again, for answers stored around give_feedback (the bench loads them in
+    bulk)."""
+    with write_transaction() as session:
+        session.execute(delete(AnswerTally))
+        counted = answer_query(true(), Feedback.page_id)
+        session.execute(insert(AnswerTally).from_select(["page_id", "reps", "would_share"], counted))
 
 
 def _notify(session, actor: User, page: Page, text: str, pinned: file_mentions.Pinned | None) -> None:

@@ -19,6 +19,7 @@ from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, NotFound, require
 from wiki.extensions import db
 from wiki.models import (
+    AnswerTally,
     Attachment,
     Feedback,
     FileVersion,
@@ -33,6 +34,7 @@ from wiki.models import (
     utcnow,
 )
 from wiki.services import file_mentions, inbox
+from wiki.services.feedback import answer_query
 from wiki.services.file_mentions import Mention, OnFile
 from wiki.services.permissions import can_record_share, can_see_page, can_see_usage, is_lead
 from wiki.services.tactics import page_owners
@@ -253,27 +255,12 @@ def _share_query(condition, now: datetime, group=None):
     return query.group_by(group) if group is not None else query
 
 
-def _answer_query(condition, group=None):
-    """Each rep's latest answer on each page's text counts once; their answers about its files don't."""
-    latest = (
-        select(func.max(Feedback.id))
-        .where(condition, Feedback.file_version_id.is_(None))
-        .group_by(Feedback.page_id, Feedback.author_id)
-    )
-    columns = [
-        func.count(distinct(Feedback.author_id)).label("answering"),
-        func.count(distinct(case((Feedback.would_share, Feedback.author_id)))).label("would_share"),
-    ]
-    query = select(*([group] if group is not None else []), *columns).where(Feedback.id.in_(latest))
-    return query.group_by(group) if group is not None else query
-
-
 def _share_numbers(condition, now: datetime) -> tuple:
     return tuple(db.session.execute(_share_query(condition, now)).one())
 
 
 def _answer_numbers(condition) -> tuple:
-    return tuple(db.session.execute(_answer_query(condition)).one())
+    return tuple(db.session.execute(answer_query(condition)).one())
 
 
 def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
@@ -291,11 +278,16 @@ def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
 def _page_usages(page_ids, now: datetime, limit: int | None = None) -> list[PageUsage]:
     """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any, the most
     sent first; the first `limit` of them when given. Counted, joined and ranked in one query, so a home page
-    asking for six reads six rows however many pages reps have sent or answered about."""
+    asking for six reads six rows, and a row per page that has answers, however many answers were given."""
     share_condition = Share.page_id.in_(page_ids) if page_ids is not None else true()
-    answer_condition = Feedback.page_id.in_(page_ids) if page_ids is not None else true()
+    answer_condition = AnswerTally.page_id.in_(page_ids) if page_ids is not None else true()
     shares = _share_query(share_condition, now, Share.page_id).subquery()
-    answers = _answer_query(answer_condition, Feedback.page_id).subquery()
+    # Kept per page as answers are given: a row per page, not every answer (wiki/models/core.py AnswerTally).
+    answers = (
+        select(AnswerTally.page_id, AnswerTally.reps.label("answering"), AnswerTally.would_share)
+        .where(answer_condition)
+        .subquery()
+    )
     rows = db.session.execute(
         select(
             Page.id,
