@@ -25,8 +25,19 @@
   };
 
   // In the speaker view's previews (?receiver) only the slides show.
-  if (new URLSearchParams(window.location.search).has("receiver")) {
+  const asked = new URLSearchParams(window.location.search);
+  if (asked.has("receiver")) {
     document.body.classList.add("present-receiver");
+  }
+  // The preview of the next slide is moved by the speaker view only when the deck moves: if it finished loading
+  // after the deck last did (a slow machine, a long deck), it would show the current slide until the next
+  // change. Once ready, it catches up with the deck itself, a window of the same page.
+  const deckWindow = window.parent !== window ? window.parent.opener : null;
+  if (asked.has("receiver") && asked.get("controls") === "false" && deckWindow && deckWindow.Reveal) {
+    Reveal.on("ready", () => {
+      Reveal.setState(deckWindow.Reveal.getState());
+      Reveal.next();
+    });
   }
 
   // A phone can't show a 1280-pixel slide scaled down and still be read: there the slides keep the page's own size

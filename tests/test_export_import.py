@@ -31,10 +31,12 @@ WORLD = {
 
 
 def _zip(entries: dict[str, bytes | str]) -> bytes:
+    """The same bytes whenever it is made: a test parametrized with an archive is collected by each worker, and
+    pytest-xdist refuses to run when the workers' tests differ (a clock's second in each entry would do it)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in entries.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2027, 1, 4, 9, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import Float, Select, event
+from sqlalchemy import Date, Float, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.compiler import compiles
@@ -115,3 +115,21 @@ def _day_number_sqlite(element, compiler, **kw) -> str:
 @compiles(day_number, "postgresql")
 def _day_number_postgresql(element, compiler, **kw) -> str:
     return f"(extract(epoch from {compiler.process(element.clauses, **kw)}) / 86400.0)"
+
+
+class utc_day(FunctionElement):  # noqa: N801 (an SQL function, named as one)
+    """The UTC date of a stored moment."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element, compiler, **kw) -> str:
+    # Moments are stored in UTC, as text SQLite's date() reads.
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element, compiler, **kw) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"

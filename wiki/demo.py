@@ -31,6 +31,7 @@ from wiki.models import (
 from wiki.services import (
     accounts,
     content_requests,
+    contributions,
     council,
     feedback,
     pages,
@@ -483,6 +484,8 @@ def _spread_over_recent_weeks() -> None:
             .values(created_at=answer.created_at)
         )
     db.session.commit()
+    # The chart counts each contribution on its day: on the days it now has.
+    contributions.recount()
 
 
 # Content requests (issue 10, part 2) --------------------------------------------------------------

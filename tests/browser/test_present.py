@@ -86,3 +86,25 @@ def test_the_speaker_view_shows_the_notes_and_follows_the_deck(app, page):
     )
     expect(notes).to_be_hidden()
     assert errors == []
+
+
+def test_a_preview_of_the_next_slide_that_loads_late_still_shows_the_next_slide(app, page):
+    """reveal's speaker view moves the preview only when the deck moves; a preview still loading then would show
+    the current slide until the next change. Held back here until the deck has told the speaker view where it is."""
+    _plan(app)
+    sign_in(page, "aisha@example.com")
+    page.goto("/p/fy27-plan/present#/1")
+    expect(page.locator(".reveal .slides section.present")).to_contain_text("Regional banks come first")
+
+    def held_back(route) -> None:
+        # The deck's first state reaches the speaker view within a second of its current-slide frame being ready.
+        page.wait_for_timeout(2000)
+        route.continue_()
+
+    page.context.route(re.compile(r"/present\?receiver.*controls=false"), held_back)
+    with page.context.expect_page() as opened:
+        page.keyboard.press("s")
+    speaker = opened.value
+    expect(speaker.locator(".speaker-controls-notes")).to_contain_text("Ask who in the room sells to a credit union.")
+    upcoming = speaker.frame_locator("#upcoming-slide iframe")
+    expect(upcoming.locator(".reveal .slides section.present")).to_contain_text("Three tiers", timeout=10_000)

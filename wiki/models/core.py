@@ -511,6 +511,20 @@ class Feedback(db.Model):
     author: Mapped[User] = relationship()
 
 
+class ContributionDay(db.Model):
+    """What one person contributed on one day (UTC): revisions saved, their suggestions accepted (a revision
+    credited to them) and their comment threads resolved. Kept as it happens (wiki/services/contributions.py),
+    so the leads' chart sums a row per member and day instead of counting every revision of the last 90 days."""
+
+    __tablename__ = "contribution_days"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    edits: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_suggestions: Mapped[int] = mapped_column(Integer, default=0)
+    resolved_threads: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class AnswerTally(db.Model):
     """Per page, how many field reps answered "would you share this?" about its text, and how many of them said
     yes last: kept by give_feedback (wiki/services/feedback.py) under the page's lock, so ranking every page by

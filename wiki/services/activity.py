@@ -11,18 +11,19 @@ from sqlalchemy.orm import selectinload
 from wiki.errors import require
 from wiki.extensions import db
 from wiki.models import (
+    ContributionDay,
     CouncilMember,
     Page,
     Revision,
-    RevisionOrigin,
     Tactic,
     Thread,
-    ThreadKind,
     ThreadState,
     User,
     utcnow,
 )
 from wiki.models import tactic_pages as tactic_pages_table
+from wiki.services import contributions
+from wiki.services.contributions import KINDS
 from wiki.services.permissions import can_publish, can_read_drafts
 
 
@@ -40,10 +41,11 @@ class Contribution:
 
 
 def council_contributions(user: User, days: int = 90) -> list[Contribution]:
-    """Per current council member over the last `days`: edits saved, their suggestions accepted, and
-    their threads (recommendations) resolved — most active first."""
+    """Per current council member over the last `days` (today and the days before it, UTC): edits saved, their
+    suggestions accepted, and their threads (recommendations) resolved — most active first. Summed from the
+    numbers kept per person and day (wiki/services/contributions.py): a row per member and day, however busy."""
     require(can_publish(user), "Only marketing leads see the contributions chart.")
-    since = utcnow() - timedelta(days=days)
+    first_day = contributions.day_of(utcnow()) - timedelta(days=days - 1)
     members = db.session.execute(
         select(CouncilMember)
         .options(selectinload(CouncilMember.user))
@@ -51,37 +53,16 @@ def council_contributions(user: User, days: int = 90) -> list[Contribution]:
         .order_by(CouncilMember.represents)
     ).scalars()
     seats = {member.user_id: member for member in members}
-    ids = list(seats)
-    suggested = Revision.origin == RevisionOrigin.SUGGESTION
-    revisions: dict[int, int] = {}
-    accepted: dict[int, int] = {}
-    for author_id, was_suggestion, count in db.session.execute(
-        select(Revision.author_id, suggested, func.count())
-        .where(Revision.author_id.in_(ids), Revision.created_at >= since)
-        .group_by(Revision.author_id, suggested)
-    ):
-        (accepted if was_suggestion else revisions)[author_id] = count
-    resolved = dict(
-        db.session.execute(
-            select(Thread.author_id, func.count())
-            .where(
-                Thread.author_id.in_(ids),
-                Thread.kind == ThreadKind.COMMENT,
-                Thread.state == ThreadState.RESOLVED,
-                Thread.decided_at >= since,
-            )
-            .group_by(Thread.author_id)
-        ).all()
-    )
-    rows = [
-        Contribution(
-            member=seat.user,
-            represents=seat.represents,
-            edits=revisions.get(user_id, 0),
-            accepted_suggestions=accepted.get(user_id, 0),
-            resolved_threads=resolved.get(user_id, 0),
+    made = {
+        user_id: numbers
+        for user_id, *numbers in db.session.execute(
+            select(ContributionDay.user_id, *(func.sum(ContributionDay.__table__.c[kind]) for kind in KINDS))
+            .where(ContributionDay.user_id.in_(list(seats)), ContributionDay.day >= first_day)
+            .group_by(ContributionDay.user_id)
         )
-        for user_id, seat in seats.items()
+    }
+    rows = [
+        Contribution(seat.user, seat.represents, *made.get(user_id, (0, 0, 0))) for user_id, seat in seats.items()
     ]
     return sorted(rows, key=lambda row: (-row.total, row.member.name))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from wiki.errors import require
@@ -63,18 +63,28 @@ class Recent:
 
 
 def recently_changed(user: User, per_kind: int) -> dict[PageKind, Recent]:
-    """The `per_kind` pages of each kind whose shown revision is newest: one short query per kind, however
-    many pages there are. Revision ids follow time, so the newest is the highest id, read from the page row
-    (ordering by the revision's time would read every page's revision)."""
+    """The `per_kind` pages of each kind whose shown revision is newest, however many pages there are: the
+    newest of each kind are picked in one statement and loaded in another. Revision ids follow time, so the
+    newest is the highest id, read from the page row (ordering by the revision's time would read every page's
+    revision)."""
     require(is_signed_in(user), "Sign in to see the pages.")
+    newest = [
+        select(shown_id(user).label("revision_id"))
+        .join(Revision, Revision.id == shown_id(user))
+        .where(Revision.kind == kind)
+        .order_by(shown_id(user).desc())
+        .limit(per_kind + 1)
+        .subquery()
+        for kind in PageKind
+    ]
+    picked = union_all(*(select(each.c.revision_id) for each in newest)).subquery()
+    rows = db.session.execute(
+        _listed(user).where(Revision.id.in_(select(picked.c.revision_id))).order_by(Revision.id.desc())
+    ).all()
     found = {}
     for kind in PageKind:
-        rows = list(
-            db.session.execute(
-                _listed(user).where(Revision.kind == kind).order_by(shown_id(user).desc()).limit(per_kind + 1)
-            ).all()
-        )
-        found[kind] = Recent(rows[:per_kind], more=len(rows) > per_kind)
+        of_kind = [row for row in rows if row[1].kind == kind]
+        found[kind] = Recent(of_kind[:per_kind], more=len(of_kind) > per_kind)
     return found
 
 

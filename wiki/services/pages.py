@@ -13,7 +13,7 @@ from wiki.db import lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, TooLarge, require
 from wiki.extensions import db
 from wiki.models import Draft, Page, PageKind, Revision, RevisionOrigin, User, utcnow
-from wiki.services import search_index
+from wiki.services import contributions, search_index
 from wiki.services.anchoring import reanchor_threads
 from wiki.services.permissions import can_edit, can_read_drafts, can_read_revision, can_see_page
 from wiki.text.merge import merge
@@ -433,6 +433,7 @@ def append_revision(
     old_text = head.body if head is not None else ""
     session.add(revision)
     session.flush()
+    contributions.revision_saved(session, revision)
     reanchor_threads(session, page, old_text, text, revision.number)
     page.head_number = revision.number
     page.head_revision_id = revision.id

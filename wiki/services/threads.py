@@ -26,7 +26,7 @@ from wiki.models import (
     User,
     utcnow,
 )
-from wiki.services import inbox, pages, search_index
+from wiki.services import contributions, inbox, pages, search_index
 from wiki.services.anchoring import anchor_of, apply_anchor
 from wiki.services.file_anchoring import carry_to_head, where_it_is
 from wiki.services.pages import append_revision, check_text, name_for_staff
@@ -339,9 +339,13 @@ def set_resolved(user: User, thread: Thread, resolved: bool) -> Thread:
         thread = session.get(Thread, thread.id)
         if thread.kind != ThreadKind.COMMENT:
             raise Conflict("Suggestions are accepted or rejected, not resolved.")
+        if thread.state == ThreadState.RESOLVED:
+            # It counts on the day it was last resolved, and not at all once reopened.
+            contributions.count(session, thread.author_id, contributions.RESOLVED, thread.decided_at, -1)
         if resolved:
             thread.state = ThreadState.RESOLVED
             thread.decided_by_id, thread.decided_at = user.id, utcnow()
+            contributions.count(session, thread.author_id, contributions.RESOLVED, thread.decided_at)
         elif thread.state == ThreadState.RESOLVED:
             thread.state = ThreadState.OPEN
             _catch_up(session, page, thread)
