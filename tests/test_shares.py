@@ -204,3 +204,27 @@ def test_notices_about_shares_are_of_their_own_kind(app, email, browser):
     with app.app_context():
         kinds = set(db.session.execute(select(Notification.kind)).scalars())
     assert kinds == {NotificationKind.SHARE}
+
+
+def test_the_dashboard_ranks_the_most_sent_pages_first_then_the_most_answered(app, people):
+    with app.app_context():
+        lead = people["lead"]
+        reps = [make_user(role="field", name=f"Rep {n}", email=f"rep{n}@example.com") for n in range(3)]
+        published = {}
+        for slug in ("sent-twice", "sent-once", "answered-thrice", "answered-once", "untouched"):
+            published[slug] = make_page(lead, slug=slug, title=slug.replace("-", " ").title())
+            publish(lead, published[slug], 1)
+        make_share(reps[0], published["sent-twice"])
+        make_share(reps[1], published["sent-twice"])
+        make_share(reps[0], published["sent-once"])
+        for rep in reps:
+            make_feedback(rep, published["answered-thrice"], would_share=True)
+        make_feedback(reps[0], published["answered-once"], would_share=False)
+        # Answers alone don't outrank a share.
+        for rep in reps:
+            make_feedback(rep, published["sent-once"], would_share=False)
+        lead = db.session.get(type(lead), lead.id)
+        ranked = [row.slug for row in shares.dashboard_usage(lead, 6)]
+        first_two = [row.slug for row in shares.dashboard_usage(lead, 2)]
+    assert ranked == ["sent-twice", "sent-once", "answered-thrice", "answered-once"]
+    assert first_two == ["sent-twice", "sent-once"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, distinct, func, select, true
+from sqlalchemy import case, distinct, func, literal, select, true, union_all
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
@@ -276,46 +276,42 @@ def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
 
 
 def _page_usages(page_ids, now: datetime, limit: int | None = None) -> list[PageUsage]:
-    """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any, the most
-    sent first; the first `limit` of them when given. Counted, joined and ranked in one query, so a home page
-    asking for six reads six rows, and a row per page that has answers, however many answers were given."""
+    """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any: the most
+    sent first, then those most reps answered about, then most would share; the first `limit` of them when
+    given. Counted and ranked before any title is read, so a home page asking for six reads six titles however
+    many pages reps have sent or answered about."""
     share_condition = Share.page_id.in_(page_ids) if page_ids is not None else true()
     answer_condition = AnswerTally.page_id.in_(page_ids) if page_ids is not None else true()
     shares = _share_query(share_condition, now, Share.page_id).subquery()
-    # Kept per page as answers are given: a row per page, not every answer (wiki/models/core.py AnswerTally).
-    answers = (
-        select(AnswerTally.page_id, AnswerTally.reps.label("answering"), AnswerTally.would_share)
-        .where(answer_condition)
-        .subquery()
-    )
-    rows = db.session.execute(
+    # Each page's share numbers and its answer numbers (kept per page as answers are given, wiki/models/core.py
+    # AnswerTally) as rows of one list, summed per page.
+    either = union_all(
+        select(shares.c.page_id, shares.c.recent, shares.c.longer, shares.c.reps, *_zeros("answering", "would_share")),
         select(
-            Page.id,
-            Page.slug,
-            Revision.title,
-            shares.c.recent,
-            shares.c.longer,
-            shares.c.reps,
-            answers.c.answering,
-            answers.c.would_share,
-        )
+            AnswerTally.page_id,
+            *_zeros("recent", "longer", "reps"),
+            AnswerTally.reps.label("answering"),
+            AnswerTally.would_share,
+        ).where(answer_condition),
+    ).subquery()
+    names = ("recent", "longer", "reps", "answering", "would_share")
+    summed = [func.sum(either.c[name]).label(name) for name in names]
+    ranking = (summed[1].desc(), summed[3].desc(), summed[4].desc(), either.c.page_id)
+    ranked = select(either.c.page_id, *summed).group_by(either.c.page_id).order_by(*ranking).limit(limit).subquery()
+    rows = db.session.execute(
+        select(Page.id, Page.slug, Revision.title, *(ranked.c[name] for name in names))
+        .join(ranked, ranked.c.page_id == Page.id)
         .join(Revision, Revision.id == Page.published_revision_id)
-        .outerjoin(shares, shares.c.page_id == Page.id)
-        .outerjoin(answers, answers.c.page_id == Page.id)
-        # Each count is made once and joined to the pages; those with neither are not listed.
-        .where(shares.c.page_id.is_not(None) | answers.c.page_id.is_not(None))
-        .order_by(
-            func.coalesce(shares.c.longer, 0).desc(),
-            func.coalesce(answers.c.answering, 0).desc(),
-            func.lower(Revision.title),
-            Page.id,
-        )
-        .limit(limit)
+        .order_by(ranked.c.longer.desc(), ranked.c.answering.desc(), ranked.c.would_share.desc(), Page.id)
     ).all()
     return [
         PageUsage(page_id=page_id, slug=slug, title=title, usage=_usage(numbers[:3], numbers[3:]))
         for page_id, slug, title, *numbers in rows
     ]
+
+
+def _zeros(*names: str) -> list:
+    return [literal(0).label(name) for name in names]
 
 
 def usage_for_page(user: User, page: Page, now: datetime | None = None) -> Usage:
