@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from wiki.errors import require
 from wiki.extensions import db
@@ -73,7 +73,7 @@ def my_recent_revisions(user: User, limit: int = 8) -> list[Revision]:
         db.session.execute(
             select(Revision)
             # Each links to its page, and names who accepted it when it was a suggestion.
-            .options(selectinload(Revision.page), selectinload(Revision.accepted_by))
+            .options(joinedload(Revision.page), joinedload(Revision.accepted_by))
             .where(Revision.author_id == user.id)
             .order_by(Revision.created_at.desc(), Revision.id.desc())
             .limit(limit)
@@ -98,8 +98,8 @@ def open_threads_on_my_pages(user: User, limit: int = 20) -> list[Thread]:
             select(Thread)
             # The list names each thread's author and its page, by the title this reader sees.
             .options(
-                selectinload(Thread.author),
-                selectinload(Thread.page).options(selectinload(Page.head), selectinload(Page.published)),
+                joinedload(Thread.author),
+                joinedload(Thread.page).options(joinedload(Page.head), joinedload(Page.published)),
             )
             .where(
                 Thread.page_id.in_(my_pages),

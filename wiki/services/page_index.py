@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from wiki.errors import require
 from wiki.extensions import db
@@ -42,7 +42,7 @@ class PageIndex:
 
 def _listed(user: User):
     # The list names who made each page's last change.
-    return select(Page, Revision).join(Revision, Revision.id == shown_id(user)).options(selectinload(Revision.author))
+    return select(Page, Revision).join(Revision, Revision.id == shown_id(user)).options(joinedload(Revision.author))
 
 
 def kind_counts(user: User) -> dict[PageKind, int]:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from wiki.db import write_transaction
 from wiki.errors import BadInput, Conflict, NotAllowed, require
@@ -117,7 +117,7 @@ def _latest_decisions(page_ids: list[int]) -> dict[int, Approval]:
     )
     # Who decided is named wherever a decision is shown (the queue, the badges' notes).
     rows = db.session.execute(
-        select(Approval).options(selectinload(Approval.decided_by)).where(Approval.id.in_(newest))
+        select(Approval).options(joinedload(Approval.decided_by)).where(Approval.id.in_(newest))
     ).scalars()
     return {approval.page_id: approval for approval in rows}
 
@@ -246,7 +246,7 @@ def _newest_waiting(chosen, recent: int) -> dict[int, list[Revision]]:
         select(Revision)
         .join(ranked, ranked.c.id == Revision.id)
         .where(ranked.c.rank <= recent)
-        .options(selectinload(Revision.author), selectinload(Revision.accepted_by))
+        .options(joinedload(Revision.author), joinedload(Revision.accepted_by))
         .order_by(Revision.page_id, Revision.number)
         # A page's head may already be loaded without its author: load that too.
         .execution_options(populate_existing=True)

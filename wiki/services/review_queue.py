@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wiki.errors import require
@@ -165,7 +165,7 @@ def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = 
     loaded = {
         page.id: page
         for page in db.session.execute(
-            select(Page).options(selectinload(Page.head), selectinload(Page.published)).where(Page.id.in_(shown))
+            select(Page).options(joinedload(Page.head), joinedload(Page.published)).where(Page.id.in_(shown))
         ).scalars()
     }
     pages = [loaded[page_id] for page_id in shown]

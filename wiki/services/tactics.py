@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from wiki.db import day_number, lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
@@ -108,9 +108,10 @@ def _loaded(user: User, pages: bool = True):
     """Tactics with their owner and plan, and unless `pages` is False their linked pages, each page with the
     revision this reader sees of it (its title)."""
     revision = shown_revision(user)
-    options = [selectinload(Tactic.owner), selectinload(Tactic.plan).selectinload(revision)]
+    # Each tactic has one owner and one plan: joined into the tactics' own statement.
+    options = [joinedload(Tactic.owner), joinedload(Tactic.plan).joinedload(revision)]
     if pages:
-        options.append(selectinload(Tactic.pages).selectinload(revision))
+        options.append(selectinload(Tactic.pages).joinedload(revision))
     return select(Tactic).options(*options)
 
 
