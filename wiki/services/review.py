@@ -255,30 +255,33 @@ def _newest_waiting(chosen, recent: int) -> dict[int, list[Revision]]:
     return newest
 
 
-def waiting_texts(page_ids: list[int], recent: int) -> dict[int, WaitingText]:
-    """What waits on each of these pages, in a few queries however many pages and revisions wait: the counts,
-    the newest `recent` revisions of each (none when 0: the home page only counts them), and the authors."""
-    if not page_ids:
+def waiting_texts(pages: list[Page], since: dict[int, datetime], recent: int) -> dict[int, WaitingText]:
+    """What waits on the text of each of these pages (loaded with their published revision), which began to wait
+    at `since`, in a few queries however many pages and revisions wait: the counts (from the head's number), the
+    newest `recent` revisions of each (none when 0: the home page only counts them), and the authors."""
+    published = _published_numbers(pages)
+    counts = {
+        page.id: page.head_number - published.get(page.id, 0)
+        for page in pages
+        if page.head_revision_id is not None and page.head_number > published.get(page.id, 0)
+    }
+    if not counts:
         return {}
-    chosen = Revision.page_id.in_(page_ids)
-    counts = _waiting(Page.id.in_(page_ids))
+    chosen = Revision.page_id.in_(list(counts))
     newest = _newest_waiting(chosen, recent) if recent else {}
     wrote = db.session.execute(
-        _unpublished(Revision.page_id, Revision.author_id)
+        _unpublished(Revision.page_id, User)
+        .join(User, User.id == Revision.author_id)
         .where(chosen)
-        .group_by(Revision.page_id, Revision.author_id)
+        .group_by(Revision.page_id, User.id)
         .order_by(Revision.page_id, func.min(Revision.number))
     ).all()
-    people = {
-        person.id: person
-        for person in db.session.execute(select(User).where(User.id.in_({author for _, author in wrote}))).scalars()
-    }
     authors: dict[int, list[User]] = {}
-    for page_id, author_id in wrote:
-        authors.setdefault(page_id, []).append(people[author_id])
+    for page_id, author in wrote:
+        authors.setdefault(page_id, []).append(author)
     return {
-        page_id: WaitingText(count, since, newest.get(page_id, []), authors.get(page_id, []))
-        for page_id, (count, since) in counts.items()
+        page_id: WaitingText(count, since[page_id], newest.get(page_id, []), authors.get(page_id, []))
+        for page_id, count in counts.items()
     }
 
 

@@ -155,6 +155,8 @@ def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = 
     with_files = select(Attachment.page_id).where(_file_ahead()).distinct()
     waiting_files = file_review.waiting_files(user, list(db.session.execute(with_files).scalars()))
     text_of_file_pages = review.text_waiting_since(list(waiting_files))
+    # When each page's text began to wait, before its files' times are taken into account below.
+    text_began = since | text_of_file_pages
     for page_id, found in waiting_files.items():
         first_version = min(waiting.versions[0].created_at for waiting in found)
         text_since = text_of_file_pages.get(page_id)
@@ -170,7 +172,7 @@ def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = 
     }
     pages = [loaded[page_id] for page_id in shown]
     states = review.statuses(pages)
-    texts = review.waiting_texts(shown, recent)
+    texts = review.waiting_texts(pages, text_began, recent)
     files_shown = [waiting for page_id in shown for waiting in waiting_files.get(page_id, [])]
     _load_people(files_shown)
     waiting = [
