@@ -287,8 +287,10 @@ class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
         Index("ix_threads_page_state", "page_id", "state"),
-        # Resolved and accepted threads by when they were decided: the contributions chart and the summaries.
+        # Resolved and accepted threads by when they were decided: the summaries, and counting contributions again.
         Index("ix_threads_state_decided", "state", "decided_at"),
+        # The newest open threads first, for the home page's "open on my pages" (PostgreSQL otherwise reads them all).
+        Index("ix_threads_state_created", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
