@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, distinct, func, insert, select, true
+from sqlalchemy import Integer, case, cast, delete, distinct, func, insert, select, true
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
@@ -374,7 +374,17 @@ def _tallies(condition, limit: int | None = None) -> tuple[int, int, list[PageTa
     no = func.count() - yes
     answers, last = func.count().label("answers"), func.max(Feedback.created_at).label("last")
     ranked = (
-        select(Feedback.page_id, yes.label("yes"), no.label("no"), answers, last)
+        select(
+            Feedback.page_id,
+            yes.label("yes"),
+            no.label("no"),
+            answers,
+            last,
+            # Over every page answered about, before the limit: the totals in the same statement.
+            # (PostgreSQL sums a sum as a numeric: cast back to a whole number.)
+            cast(func.sum(yes).over(), Integer).label("all_yes"),
+            cast(func.sum(no).over(), Integer).label("all_no"),
+        )
         .where(*on_text)
         .group_by(Feedback.page_id)
         .order_by(no.desc(), answers.desc(), last.desc(), Feedback.page_id)
@@ -382,7 +392,7 @@ def _tallies(condition, limit: int | None = None) -> tuple[int, int, list[PageTa
         .subquery()
     )
     rows = db.session.execute(
-        select(Page.id, Page.slug, Revision.title, ranked.c.yes, ranked.c.no)
+        select(Page.id, Page.slug, Revision.title, ranked.c.yes, ranked.c.no, ranked.c.all_yes, ranked.c.all_no)
         .join(ranked, ranked.c.page_id == Page.id)
         # Feedback is only ever on published pages, and these lists can reach the field's summary.
         .join(Revision, Revision.id == Page.published_revision_id)
@@ -390,11 +400,9 @@ def _tallies(condition, limit: int | None = None) -> tuple[int, int, list[PageTa
     ).all()
     pages = [
         PageTally(page_id=page_id, slug=slug, title=title, would_share=would_share, would_not=would_not)
-        for page_id, slug, title, would_share, would_not in rows
+        for page_id, slug, title, would_share, would_not, *_ in rows
     ]
-    if limit is None:
-        return sum(t.would_share for t in pages), sum(t.would_not for t in pages), pages
-    would_share, would_not = db.session.execute(select(yes, no).where(*on_text)).one()
+    would_share, would_not = rows[0][5:] if rows else (0, 0)
     return would_share, would_not, pages
 
 

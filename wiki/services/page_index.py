@@ -15,7 +15,7 @@ from wiki.errors import require
 from wiki.extensions import db
 from wiki.models import Page, PageKind, Revision, User
 from wiki.services.pages import parse_kind, shown_id
-from wiki.services.permissions import is_signed_in
+from wiki.services.permissions import can_read_drafts, is_signed_in
 
 PER_PAGE = 100
 KIND_NAMES = {PageKind.PLAN: "Plans", PageKind.COLLATERAL: "Collateral", PageKind.NOTE: "Notes"}
@@ -41,8 +41,10 @@ class PageIndex:
 
 
 def _listed(user: User):
-    # The list names who made each page's last change.
-    return select(Page, Revision).join(Revision, Revision.id == shown_id(user)).options(joinedload(Revision.author))
+    # The list names who made each page's last change; for the staff, who read drafts, each page's badge says how
+    # far its published revision is behind.
+    query = select(Page, Revision).join(Revision, Revision.id == shown_id(user)).options(joinedload(Revision.author))
+    return query.options(joinedload(Page.published)) if can_read_drafts(user) else query
 
 
 def kind_counts(user: User) -> dict[PageKind, int]:
