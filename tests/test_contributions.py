@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tests.factories import make_member, make_page
 from wiki.db import write_transaction
@@ -99,3 +99,19 @@ def test_the_migration_counts_the_history_already_stored(app, people):
         downgrade(revision="c3e4f5a6b7c8")
         upgrade(revision="d4f5a6b7c8d9")
         assert _kept() == kept
+
+
+def test_the_recount_command_counts_history_loaded_around_the_app(app, people):
+    with app.app_context():
+        lead, member = people["lead"], people["council"]
+        make_member(lead, member, "EMEA")
+        make_page(lead, bodies=(PLAN,))
+        pages.save_revision(member, pages.EditSubmission("fy27-plan", PLAN + "\nMore.\n", "", 1))
+        kept = _kept()
+        with write_transaction() as session:
+            session.execute(delete(ContributionDay))
+        assert _chart(lead) == (0, 0, 0)
+    result = app.test_cli_runner().invoke(args=["recount"])
+    assert result.exit_code == 0 and "Counted each page's answers" in result.output
+    with app.app_context():
+        assert _kept() == kept and _chart(db.session.get(type(people["lead"]), people["lead"].id)) == (1, 0, 0)

@@ -279,6 +279,18 @@ def reindex_search() -> None:
     click.echo(f"Indexed {counted[0]}, {counted[1]} and {counted[2]}.")
 
 
+@click.command("recount")
+@with_appcontext
+def recount_command() -> None:
+    """Count each page's answers and each person's contributions per day again, from the answers, revisions and
+    threads (after loading data around the app, as the search index is rebuilt)."""
+    from wiki.services import contributions, feedback
+
+    feedback.retally_all()
+    contributions.recount()
+    click.echo("Counted each page's answers and each person's contributions per day.")
+
+
 # Export and import (issue 15, parts 2 and 3).
 
 
@@ -332,5 +344,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_requests_group)
     app.cli.add_command(worker)
     app.cli.add_command(search_group)
+    app.cli.add_command(recount_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
