@@ -16,10 +16,10 @@ accept and reject, review.py approve and request_changes, tactics.py, feedback.p
 notify): revisions numbered without gaps, carrying title, kind, size and size change, base, origin (edits,
 merges, restores, accepted suggestions); pages pointing at their head and published revision; anchored threads
 holding a text-quote selector into the revision they are anchored in. Ids follow time, as they would have been
-handed out. Then each page's answers are tallied and each person's contributions counted per day (as
-wiki.services.feedback and contributions keep them on every write), and the full-text index is rebuilt with
-wiki.services.search_index.reindex(), as `flask --app wsgi search reindex` does after data loaded around the
-services. On PostgreSQL the load ends with
+handed out. Then each page's answers are tallied, each person's contributions counted per day and each page's
+first waiting revision found (as wiki.services.feedback, contributions and review keep them on every write), and
+the full-text index is rebuilt with wiki.services.search_index.reindex(), as `flask --app wsgi search reindex`
+does after data loaded around the services. On PostgreSQL the load ends with
 VACUUM ANALYZE, which autovacuum would run within minutes of such a load; SQLite gets the sampled ANALYZE the
 worker runs when it starts (wiki/db.py refresh_planner_statistics).
 
@@ -830,7 +830,7 @@ def _build(url: str, backend: str) -> _Wiki:
         _load_feedback_and_notices(wiki, feedback)
         phase.done(f"{len(feedback):,} answers from the field, {len(wiki.notices):,} notices")
         _tally()
-        phase.done("answers tallied per page, contributions per person and day")
+        phase.done("answers tallied per page, contributions per person and day, each page's first waiting revision")
         _index()
         phase.done("search index rebuilt")
         if db.engine.dialect.name == "postgresql":
@@ -1076,11 +1076,12 @@ def _load_feedback_and_notices(wiki: _Wiki, feedback: list[dict]) -> None:
 
 def _tally() -> None:
     """The answers, revisions and threads went in around the services: count what they would have kept."""
-    from wiki.services import contributions
+    from wiki.services import contributions, review
     from wiki.services.feedback import retally_all
 
     retally_all()
     contributions.recount()
+    review.find_first_waiting_again()
 
 
 def _index() -> None:

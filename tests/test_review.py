@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import PASSWORD, make_page, make_user, publish
 from tests.live import Session, serve
 from wiki.extensions import db
-from wiki.models import Approval, Decision, Notification, NotificationKind
+from wiki.models import Approval, Decision, Notification, NotificationKind, Page, Revision
 from wiki.services import pages, review, threads
 
 PLAN = "# Plan\n\nSegments are banks.\n\nPricing is flat.\n"
@@ -181,9 +181,11 @@ def _approve(barrier: threading.Barrier, statuses: list[int], session: Session, 
 def recorded_decisions(app, slug: str) -> tuple[int, list[tuple[Decision, int]]]:
     with app.app_context():
         page = pages.get_page(slug)
-        decisions = db.session.execute(
-            select(Approval).where(Approval.page_id == page.id).order_by(Approval.id)
-        ).scalars().all()
+        decisions = (
+            db.session.execute(select(Approval).where(Approval.page_id == page.id).order_by(Approval.id))
+            .scalars()
+            .all()
+        )
         return page.published.number, [(d.decision, d.revision.number) for d in decisions]
 
 
@@ -224,9 +226,11 @@ def test_approval_notifies_the_authors(app, people, as_lead):
         make_page(people["council"], bodies=("v1\n",))
     as_lead.post("/p/fy27-plan/publish", {"rev": "1"})
     with app.app_context():
-        kinds = db.session.execute(
-            select(Notification.kind).where(Notification.user_id == people["council"].id)
-        ).scalars().all()
+        kinds = (
+            db.session.execute(select(Notification.kind).where(Notification.user_id == people["council"].id))
+            .scalars()
+            .all()
+        )
     assert kinds == [NotificationKind.REVIEW]
 
 
@@ -256,3 +260,56 @@ def test_the_diff_page_shows_each_pair_of_revisions_it_is_asked_for(app, people,
     assert "unions" in html and "insurers" not in html
     side = as_council.get("/p/fy27-plan/diff?from=1&to=3&view=side").get_data(as_text=True)
     assert "banks" in side and "unions" in side and "insurers" not in side
+
+
+def test_each_page_keeps_its_first_waiting_revision_through_edits_and_approvals(app, people):
+    """What the queue orders by: the first revision the field hasn't been given, or none."""
+
+    def first_waiting() -> int | None:
+        page = pages.get_page("fy27-plan")
+        db.session.refresh(page)
+        numbers = {revision.id: revision.number for revision in db.session.execute(select(Revision)).scalars()}
+        return numbers.get(page.first_waiting_revision_id)
+
+    def save(number: int) -> None:
+        pages.save_revision(
+            people["council"], pages.EditSubmission("fy27-plan", f"# Plan\n\nv{number + 1}\n", "", number)
+        )
+
+    with app.app_context():
+        page = make_page(people["lead"], bodies=("# Plan\n\nv1\n",))
+        assert first_waiting() == 1
+        save(1)
+        save(2)
+        assert first_waiting() == 1, "a new revision doesn't move what has waited longest"
+        publish(people["lead"], page, 2)
+        assert first_waiting() == 3
+        publish(people["lead"], pages.get_page("fy27-plan"), 3)
+        assert first_waiting() is None
+        save(3)
+        assert first_waiting() == 4
+        kept = pages.get_page("fy27-plan").first_waiting_revision_id
+        db.session.execute(update(Page).values(first_waiting_revision_id=None))
+        db.session.commit()
+        review.find_first_waiting_again()
+        assert pages.get_page("fy27-plan").first_waiting_revision_id == kept
+        since, total = review.longest_waiting_texts(6)
+        assert total == 1 and list(since) == [page.id]
+
+
+def test_the_migration_finds_each_pages_first_waiting_revision(app, people):
+    from flask_migrate import downgrade, stamp, upgrade
+
+    with app.app_context():
+        page = make_page(people["lead"], bodies=("# Plan\n\nv1\n", "# Plan\n\nv2\n", "# Plan\n\nv3\n"))
+        publish(people["lead"], page, 1)
+        make_page(people["lead"], slug="published", bodies=("# Done\n",))
+        publish(people["lead"], pages.get_page("published"), 1)
+        make_page(people["lead"], slug="never-published", bodies=("# New\n",))
+        kept = dict(db.session.execute(select(Page.slug, Page.first_waiting_revision_id)).all())
+        assert kept["published"] is None and None not in (kept["fy27-plan"], kept["never-published"])
+        db.session.remove()
+        stamp(revision="f6a7b8c9d0e1")
+        downgrade(revision="e5a6b7c8d9e0")
+        upgrade(revision="f6a7b8c9d0e1")
+        assert dict(db.session.execute(select(Page.slug, Page.first_waiting_revision_id)).all()) == kept

@@ -282,13 +282,15 @@ def reindex_search() -> None:
 @click.command("recount")
 @with_appcontext
 def recount_command() -> None:
-    """Count each page's answers and each person's contributions per day again, from the answers, revisions and
-    threads (after loading data around the app, as the search index is rebuilt)."""
-    from wiki.services import contributions, feedback
+    """Count each page's answers and each person's contributions per day again, and find each page's first waiting
+    revision, from the answers, revisions and threads (after loading data around the app, as the search index is
+    rebuilt)."""
+    from wiki.services import contributions, feedback, review
 
     feedback.retally_all()
     contributions.recount()
-    click.echo("Counted each page's answers and each person's contributions per day.")
+    review.find_first_waiting_again()
+    click.echo("Counted each page's answers and each person's contributions per day, found each page's first waiting.")
 
 
 # Export and import (issue 15, parts 2 and 3).

@@ -155,6 +155,11 @@ class Page(db.Model):
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("revisions.id", use_alter=True, name="fk_pages_published_revision_id_revisions"), index=True
     )
+    # The first revision after the published one (the first of all, on a page never published) while any wait;
+    # NULL when the field reads the head. Kept by append_revision and approve, so the review queue takes the
+    # longest-waiting pages from this index rather than finding every waiting page's first revision. (No foreign
+    # key: a third pointer into revisions, always one of the page's own.)
+    first_waiting_revision_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # Bumped by every change to the page's threads, so their rendered margin can be cached.
     discussion_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

@@ -438,6 +438,9 @@ def append_revision(
     page.head_number = revision.number
     page.head_revision_id = revision.id
     page.head = revision
+    if page.first_waiting_revision_id is None:
+        # Nothing waited: this one is the first the field hasn't been given.
+        page.first_waiting_revision_id = revision.id
     search_index.index_page(session, page)
     return revision
 

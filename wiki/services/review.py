@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, inspect, select
+from sqlalchemy import case, func, inspect, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from wiki.db import write_transaction
@@ -191,49 +191,48 @@ def _unpublished(*columns):
     )
 
 
-def _first_waiting():
-    """Pages joined to their first revision after the published one (the first of all, on a page never
-    published): revisions are numbered without gaps, so it is found by its number, from the index."""
-    published = aliased(Revision)
-    first = aliased(Revision)
-    query = (
-        select(Page.id)
-        .outerjoin(published, published.id == Page.published_revision_id)
-        .join(first, (first.page_id == Page.id) & (first.number == func.coalesce(published.number, 0) + 1))
-    )
-    return query, published, first
-
-
-def _waiting(condition) -> dict[int, tuple[int, datetime]]:
-    """How many revisions wait on each page matching `condition` (from the head's number), and since when."""
-    query, published, first = _first_waiting()
-    rows = db.session.execute(
-        query.add_columns(Page.head_number - func.coalesce(published.number, 0), first.created_at).where(condition)
-    )
-    return {page_id: (count, since) for page_id, count, since in rows}
-
-
 def longest_waiting_texts(limit: int) -> tuple[dict[int, datetime], int]:
     """The `limit` pages whose draft has waited longest, with since when, and how many pages have one. Revision
-    ids follow time, so the database orders by the first waiting revision's id, from the index, and counts them
-    all in the same statement: however many drafts wait, `limit` rows come back."""
-    query, _, first = _first_waiting()
+    ids follow time, so the longest-waiting are those whose first waiting revision has the lowest id: read in
+    order from the pages' index of it, `limit` rows however many drafts wait."""
+    waiting = Page.first_waiting_revision_id.is_not(None)
+    total = db.session.execute(select(func.count()).select_from(Page).where(waiting)).scalar_one()
     rows = db.session.execute(
-        query.add_columns(first.created_at, func.count().over())
-        .where(text_ahead())
-        # By an expression, not the column: PostgreSQL would otherwise walk every revision in id order looking
-        # for the first waiting ones, instead of starting from the pages that wait.
-        .order_by(first.id + 0)
+        select(Page.id, Revision.created_at)
+        .join(Revision, Revision.id == Page.first_waiting_revision_id)
+        .order_by(Page.first_waiting_revision_id)
         .limit(limit)
     ).all()
-    return {page_id: since for page_id, since, _ in rows}, rows[0][2] if rows else 0
+    return dict(rows), total
 
 
 def text_waiting_since(page_ids: list[int]) -> dict[int, datetime]:
     """When the draft of each of these pages began to wait (pages with none are left out)."""
     if not page_ids:
         return {}
-    return {page_id: since for page_id, (_, since) in _waiting(Page.id.in_(page_ids) & text_ahead()).items()}
+    return dict(
+        db.session.execute(
+            select(Page.id, Revision.created_at)
+            .join(Revision, Revision.id == Page.first_waiting_revision_id)
+            .where(Page.id.in_(page_ids))
+        ).all()
+    )
+
+
+def find_first_waiting_again() -> None:
+    """Every page's first waiting revision found again from its revisions, for history stored around the
+    services (the bench loads it in bulk): revisions are numbered without gaps, so it is the one numbered after
+    the published one."""
+    published = aliased(Revision)
+    first = aliased(Revision)
+    published_number = select(published.number).where(published.id == Page.published_revision_id).scalar_subquery()
+    first_id = (
+        select(first.id)
+        .where(first.page_id == Page.id, first.number == func.coalesce(published_number, 0) + 1)
+        .scalar_subquery()
+    )
+    with write_transaction() as session:
+        session.execute(update(Page).values(first_waiting_revision_id=case((text_ahead(), first_id), else_=None)))
 
 
 def _newest_waiting(chosen, recent: int) -> dict[int, list[Revision]]:
@@ -402,6 +401,13 @@ def approve(user: User, page: Page, number: int, note: str = "") -> Revision:
         if not already:
             page.published_revision_id = revision.id
             page.published = revision
+            page.first_waiting_revision_id = (
+                session.execute(
+                    select(Revision.id).where(Revision.page_id == page.id, Revision.number == revision.number + 1)
+                ).scalar_one()
+                if revision.number < page.head_number
+                else None
+            )
             search_index.index_page(session, page)
             text = f"{user.name} published revision {revision.number} of “{name_for_staff(page)}”"
             _notify(session, notified, user, page, text)
