@@ -288,13 +288,18 @@ def test_each_page_keeps_its_first_waiting_revision_through_edits_and_approvals(
         assert first_waiting() is None
         save(3)
         assert first_waiting() == 4
-        kept = pages.get_page("fy27-plan").first_waiting_revision_id
+        # Another page, published at another revision, so each page's own published one must be read.
+        other = make_page(people["lead"], slug="deck", bodies=("# Deck\n", "# Deck\n\nv2\n", "# Deck\n\nv3\n"))
+        publish(people["lead"], other, 1)
+        make_page(people["lead"], slug="done", bodies=("# Done\n",))
+        publish(people["lead"], pages.get_page("done"), 1)
+        kept = dict(db.session.execute(select(Page.slug, Page.first_waiting_revision_id)).all())
         db.session.execute(update(Page).values(first_waiting_revision_id=None))
         db.session.commit()
         review.find_first_waiting_again()
-        assert pages.get_page("fy27-plan").first_waiting_revision_id == kept
+        assert dict(db.session.execute(select(Page.slug, Page.first_waiting_revision_id)).all()) == kept
         since, total = review.longest_waiting_texts(6)
-        assert total == 1 and list(since) == [page.id]
+        assert total == 2 and list(since) == [page.id, other.id]
 
 
 def test_the_migration_finds_each_pages_first_waiting_revision(app, people):

@@ -225,10 +225,14 @@ def find_first_waiting_again() -> None:
     the published one."""
     published = aliased(Revision)
     first = aliased(Revision)
-    published_number = select(published.number).where(published.id == Page.published_revision_id).scalar_subquery()
+    # Both read the page being updated (the inner one two levels down, where it isn't found by itself).
+    published_number = (
+        select(published.number).where(published.id == Page.published_revision_id).correlate(Page).scalar_subquery()
+    )
     first_id = (
         select(first.id)
         .where(first.page_id == Page.id, first.number == func.coalesce(published_number, 0) + 1)
+        .correlate(Page)
         .scalar_subquery()
     )
     with write_transaction() as session:
