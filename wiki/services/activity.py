@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from wiki.errors import require
@@ -90,9 +90,9 @@ def open_threads_on_my_pages(user: User, limit: int = 20) -> list[Thread]:
         .join(Tactic, Tactic.id == tactic_pages_table.c.tactic_id)
         .where(Tactic.owner_id == user.id)
     )
-    # The pages first, then their open threads by page (ix_threads_page_state): not every open thread of the wiki
-    # read to keep those on a few pages.
-    my_pages = union(select(Page.id).where(Page.created_by_id == user.id), owned_pages)
+    # Two lists rather than their union: the newest open threads are read from ix_threads_state_created and each
+    # looked up in both lists (hashed on PostgreSQL, which compared each thread with every page of a union).
+    mine = Thread.page_id.in_(select(Page.id).where(Page.created_by_id == user.id)) | Thread.page_id.in_(owned_pages)
     return list(
         db.session.execute(
             select(Thread)
@@ -102,7 +102,7 @@ def open_threads_on_my_pages(user: User, limit: int = 20) -> list[Thread]:
                 joinedload(Thread.page).options(joinedload(Page.head), joinedload(Page.published)),
             )
             .where(
-                Thread.page_id.in_(my_pages),
+                mine,
                 Thread.state == ThreadState.OPEN,
                 Thread.author_id != user.id,
             )
