@@ -195,15 +195,15 @@ def longest_waiting_texts(limit: int) -> tuple[dict[int, datetime], int]:
     """The `limit` pages whose draft has waited longest, with since when, and how many pages have one. Revision
     ids follow time, so the longest-waiting are those whose first waiting revision has the lowest id: read in
     order from the pages' index of it, `limit` rows however many drafts wait."""
-    waiting = Page.first_waiting_revision_id.is_not(None)
-    total = db.session.execute(select(func.count()).select_from(Page).where(waiting)).scalar_one()
+    # The time as a subquery, read only for the rows returned; the count over all of them, before the limit.
+    since = select(Revision.created_at).where(Revision.id == Page.first_waiting_revision_id).scalar_subquery()
     rows = db.session.execute(
-        select(Page.id, Revision.created_at)
-        .join(Revision, Revision.id == Page.first_waiting_revision_id)
+        select(Page.id, since, func.count().over())
+        .where(Page.first_waiting_revision_id.is_not(None))
         .order_by(Page.first_waiting_revision_id)
         .limit(limit)
     ).all()
-    return dict(rows), total
+    return {page_id: began for page_id, began, _ in rows}, rows[0][2] if rows else 0
 
 
 def text_waiting_since(page_ids: list[int]) -> dict[int, datetime]:
