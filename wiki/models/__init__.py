@@ -62,6 +62,7 @@ from wiki.models.variants import Variant, VariantOffer, VariantOrigin, VariantRe
 __all__ = [
     "Generation",
     "AnchorState",
+    "AnswerTally",
     "Approval",
     "Comment",
     "ContributionDay",
@@ -70,7 +71,6 @@ __all__ = [
     "Decision",
     "DeliveryState",
     "Draft",
-    "AnswerTally",
     "Feedback",
     "LoginThrottle",
     "Notification",
