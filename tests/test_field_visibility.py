@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.factories import make_page, make_share, make_user, open_round, publish, round_comment
 from tests.files.makers import make_deck, make_pdf
 from tests.files.seed import add_file, approve_file
+from tests.tokens import without_tokens
 from wiki.db import write_transaction
 from wiki.extensions import db
 from wiki.models import CouncilMember, Summary, Tactic, User, utcnow
@@ -321,11 +322,6 @@ PAGE_ROUTES = [
     ("POST", "/p/{slug}/files/deck.pptx/approve"),
 ]
 FORM = {"body": "Words", "rev": "1", "would_share": "yes", "note": "n", "base_revision": "1", "quote": "Secret"}
-
-
-def without_tokens(html: str) -> str:
-    # A CSRF token carries the second it was made, so two pages rendered a moment apart differ in it.
-    return re.sub(r'(name="csrf_token"[^>]*value="|"X-CSRFToken": ")[^"]+', r"\1TOKEN", html)
 
 
 def test_a_page_the_field_cannot_read_answers_exactly_like_a_missing_one(app, people, browser):
