@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.factories import make_member, make_page, make_tactic, publish
 from wiki.services import activity, pages, threads
 
@@ -96,3 +98,40 @@ def test_field_rep_sees_the_latest_summary(app, people, as_field):
         summaries.start_sending(people["lead"], draft)
     html = as_field.get("/").get_data(as_text=True)
     assert "The latest summary from the council" in html and "Council news, week 48" in html
+
+
+def test_two_council_members_each_see_only_their_own_pages_numbers_and_requests(app, people):
+    """The home page's statements are built once and bound to each reader as they run: one member's numbers
+    must never reach another's page, nor the lead's whole-wiki numbers a member's."""
+    from tests.factories import make_feedback, make_request, make_share, make_user
+    from wiki.models import utcnow
+    from wiki.services import content_requests, feedback, shares
+
+    with app.app_context():
+        lead, rep = people["lead"], people["field"]
+        ana, ben = make_user("council", "Ana Seat"), make_user("council", "Ben Seat")
+        plan = make_page(lead, slug="fy27-plan", title="FY27 plan")
+        decks = {}
+        for person, slug in ((ana, "ana-deck"), (ben, "ben-deck")):
+            make_member(lead, person, slug)
+            deck = make_page(lead, slug=slug, title=f"{person.name}'s deck", kind="collateral")
+            publish(lead, deck, 1)
+            tactic = make_tactic(lead, plan, f"{person.name}'s tactic", owner=person, pages=(deck,))
+            request = make_request(rep, title=f"A checklist for {person.name}")
+            content_requests.accept(lead, request.id, tactic.id, None)
+            decks[person.id] = deck
+        make_feedback(rep, decks[ana.id], would_share=False)
+        make_share(rep, decks[ben.id])
+        since = utcnow() - timedelta(days=30)
+
+        def seen(person):
+            return (
+                [tally.title for tally in feedback.feedback_counts(person, since, 5).pages],
+                [row.title for row in shares.dashboard_usage(person, 6)],
+                [row.request.title for row in content_requests.routed_to(person)],
+            )
+
+        assert seen(ana) == (["Ana Seat's deck"], ["Ana Seat's deck"], ["A checklist for Ana Seat"])
+        assert seen(ben) == ([], ["Ben Seat's deck"], ["A checklist for Ben Seat"])
+        assert seen(lead)[:2] == (["Ana Seat's deck"], ["Ben Seat's deck", "Ana Seat's deck"])
+        assert seen(ana) == (["Ana Seat's deck"], ["Ana Seat's deck"], ["A checklist for Ana Seat"])

@@ -114,7 +114,8 @@ def _day_number_sqlite(element, compiler, **kw) -> str:
 
 @compiles(day_number, "postgresql")
 def _day_number_postgresql(element, compiler, **kw) -> str:
-    return f"(extract(epoch from {compiler.process(element.clauses, **kw)}) / 86400.0)"
+    # date_part, not extract: it answers a float, where extract's numeric makes sorting by it several times slower.
+    return f"(date_part('epoch', {compiler.process(element.clauses, **kw)}) / 86400.0)"
 
 
 class utc_day(FunctionElement):  # noqa: N801 (an SQL function, named as one)

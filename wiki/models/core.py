@@ -524,6 +524,8 @@ class ContributionDay(db.Model):
     so the leads' chart sums a row per member and day instead of counting every revision of the last 90 days."""
 
     __tablename__ = "contribution_days"
+    # The chart reads the last 90 days of every member: by day, not every day there ever was.
+    __table_args__ = (Index("ix_contribution_days_day", "day"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

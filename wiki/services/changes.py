@@ -13,10 +13,11 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import Integer, exists, func, literal_column, or_, select, union_all
+from sqlalchemy import Integer, Select, bindparam, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from wiki.errors import BadInput, NotAllowed, NotFound, require
@@ -174,22 +175,40 @@ def filter_choices(user: User) -> Choices:
 # Reading ------------------------------------------------------------------------------------------
 
 
-def _revision_rows(filters: Filters):
+# What a list is filtered by without the values, which are bound when it runs: a statement is built once for
+# each (a union of four kinds costs more to put together than to run).
+@dataclass(frozen=True)
+class _Shape:
+    staff: bool
+    kind: ChangeKind | None
+    page: bool
+    person: bool
+
+
+def _page_id():
+    return bindparam("page_id", type_=Integer)
+
+
+def _person_id():
+    return bindparam("person_id", type_=Integer)
+
+
+def _revision_rows(shape: _Shape):
     query = select(
         literal_column(str(_REVISION), Integer).label("source"),
         Revision.id.label("id"),
         Revision.created_at.label("at"),
     )
-    if filters.page is not None:
-        query = query.where(Revision.page_id == filters.page.id)
-    if filters.person is not None:
-        query = query.where(or_(Revision.author_id == filters.person.id, Revision.accepted_by_id == filters.person.id))
-    if filters.kind is not None:
-        query = query.where(Revision.origin == RevisionOrigin(filters.kind.value))
+    if shape.page:
+        query = query.where(Revision.page_id == _page_id())
+    if shape.person:
+        query = query.where(or_(Revision.author_id == _person_id(), Revision.accepted_by_id == _person_id()))
+    if shape.kind is not None:
+        query = query.where(Revision.origin == RevisionOrigin(shape.kind.value))
     return query
 
 
-def _decision_rows(filters: Filters, *, approved_only: bool):
+def _decision_rows(shape: _Shape, *, approved_only: bool):
     query = select(
         literal_column(str(_DECISION), Integer).label("source"),
         Approval.id.label("id"),
@@ -197,10 +216,10 @@ def _decision_rows(filters: Filters, *, approved_only: bool):
     ).join(Revision, Revision.id == Approval.revision_id)
     if approved_only:
         query = query.where(Approval.decision == Decision.APPROVED)
-    if filters.page is not None:
-        query = query.where(Approval.page_id == filters.page.id)
-    if filters.person is not None:
-        person = filters.person.id
+    if shape.page:
+        query = query.where(Approval.page_id == _page_id())
+    if shape.person:
+        person = _person_id()
         # A decision is also news for whoever wrote (or accepted) the revision it decided on.
         query = query.where(
             or_(Approval.decided_by_id == person, Revision.author_id == person, Revision.accepted_by_id == person)
@@ -217,22 +236,22 @@ def _field_file_decisions(query):
     )
 
 
-def _file_version_rows(filters: Filters):
+def _file_version_rows(shape: _Shape):
     query = select(
         literal_column(str(_FILE_VERSION), Integer).label("source"),
         FileVersion.id.label("id"),
         FileVersion.created_at.label("at"),
     )
-    if filters.page is not None:
+    if shape.page:
         query = query.join(Attachment, Attachment.id == FileVersion.attachment_id).where(
-            Attachment.page_id == filters.page.id
+            Attachment.page_id == _page_id()
         )
-    if filters.person is not None:
-        query = query.where(FileVersion.author_id == filters.person.id)
+    if shape.person:
+        query = query.where(FileVersion.author_id == _person_id())
     return query
 
 
-def _file_decision_rows(filters: Filters, *, approved_only: bool):
+def _file_decision_rows(shape: _Shape, *, approved_only: bool):
     query = select(
         literal_column(str(_FILE_DECISION), Integer).label("source"),
         FileDecision.id.label("id"),
@@ -240,12 +259,12 @@ def _file_decision_rows(filters: Filters, *, approved_only: bool):
     )
     if approved_only:
         query = _field_file_decisions(query)
-    elif filters.page is not None:
+    elif shape.page:
         query = query.join(Attachment, Attachment.id == FileDecision.attachment_id)
-    if filters.page is not None:
-        query = query.where(Attachment.page_id == filters.page.id)
-    if filters.person is not None:
-        person = filters.person.id
+    if shape.page:
+        query = query.where(Attachment.page_id == _page_id())
+    if shape.person:
+        person = _person_id()
         # Like a revision's: a decision is also news for whoever uploaded the version it decided on.
         query = query.join(FileVersion, FileVersion.id == FileDecision.version_id).where(
             or_(FileDecision.decided_by_id == person, FileVersion.author_id == person)
@@ -300,32 +319,42 @@ def _file_changes(user: User, rows: list) -> dict[tuple[int, int], Change]:
     return found
 
 
+def _credited():
+    # Each line links to its page and names who wrote the revision, and who accepted it if it was a suggestion.
+    return joinedload(Revision.page), joinedload(Revision.author), joinedload(Revision.accepted_by)
+
+
+@cache
+def _revisions_listed() -> Select:
+    return select(Revision).options(*_credited()).where(Revision.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _decisions_listed() -> Select:
+    return (
+        select(Approval)
+        .options(joinedload(Approval.decided_by), joinedload(Approval.revision).options(*_credited()))
+        .where(Approval.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
 def _changes(user: User, rows: list) -> list[Change]:
     """Load the revisions and decisions the query picked, and keep the query's order."""
     files = _file_changes(user, rows)
     revision_ids = [row.id for row in rows if row.source == _REVISION]
     decision_ids = [row.id for row in rows if row.source == _DECISION]
-    revisions = {
-        revision.id: revision
-        for revision in db.session.execute(
-            select(Revision)
-            .options(joinedload(Revision.page), joinedload(Revision.author), joinedload(Revision.accepted_by))
-            .where(Revision.id.in_(revision_ids))
-        ).scalars()
-    }
-    decisions = {
-        decision.id: decision
-        for decision in db.session.execute(
-            select(Approval)
-            .options(
-                joinedload(Approval.decided_by),
-                joinedload(Approval.revision).options(
-                    joinedload(Revision.page), joinedload(Revision.author), joinedload(Revision.accepted_by)
-                ),
-            )
-            .where(Approval.id.in_(decision_ids))
-        ).scalars()
-    }
+    revisions = {}
+    if revision_ids:
+        revisions = {
+            revision.id: revision
+            for revision in db.session.execute(_revisions_listed(), {"ids": revision_ids}).scalars()
+        }
+    decisions = {}
+    if decision_ids:
+        decisions = {
+            decision.id: decision
+            for decision in db.session.execute(_decisions_listed(), {"ids": decision_ids}).scalars()
+        }
     changes = []
     for row in rows:
         if row.source in (_FILE_VERSION, _FILE_DECISION):
@@ -358,42 +387,55 @@ def _changes(user: User, rows: list) -> list[Change]:
     return changes
 
 
-def _newest(part, limit: int):
-    """The `limit` newest rows of one kind of change (one source, so ordered by time and id alone)."""
+def _newest(part):
+    """The `wanted` newest rows of one kind of change (one source, so ordered by time and id alone)."""
     columns = part.selected_columns
     # A subquery of its own: a member of a UNION may not have an ORDER BY and a LIMIT of its own on SQLite.
-    rows = part.order_by(columns.at.desc(), columns.id.desc()).limit(limit).subquery()
+    rows = part.order_by(columns.at.desc(), columns.id.desc()).limit(bindparam("wanted", type_=Integer)).subquery()
     return select(rows.c.source, rows.c.id, rows.c.at)
 
 
 def recent_changes(user: User, filters: Filters, page_no: int = 1, per_page: int = PER_PAGE) -> ChangeLog:
     """Newest first, `per_page` at a time; what each reader may see is decided here and nowhere else."""
     require(can_follow_published(user), "Sign in to follow recent changes.")
-    staff = can_read_drafts(user)
-    parts = []
-    if staff and (filters.kind is None or filters.kind in _REVISION_KINDS):
-        parts.append(_revision_rows(filters))
-    if filters.kind in (None, ChangeKind.REVIEW):
-        parts.append(_decision_rows(filters, approved_only=not staff))
-        parts.append(_file_decision_rows(filters, approved_only=not staff))
-    if staff and filters.kind in (None, ChangeKind.FILE):
-        parts.append(_file_version_rows(filters))
-    if not parts:
+    shape = _Shape(can_read_drafts(user), filters.kind, filters.page is not None, filters.person is not None)
+    stream = _stream(shape)
+    if stream is None:
         return ChangeLog(changes=[], page_no=page_no, has_older=False)
-    # The page's rows are among each kind's newest `wanted`, which each kind reads from its index by time: the
-    # union is of those few, not of every revision and decision there ever was.
-    wanted = page_no * per_page + 1
-    newest = [_newest(part, wanted) for part in parts]
-    stream = (newest[0] if len(newest) == 1 else union_all(*newest)).subquery()
-    rows = db.session.execute(
-        select(stream.c.source, stream.c.id)
-        .order_by(stream.c.at.desc(), stream.c.source.desc(), stream.c.id.desc())
-        .limit(per_page + 1)
-        .offset((page_no - 1) * per_page)
-    ).all()
+    values = {"wanted": page_no * per_page + 1, "limit": per_page + 1, "offset": (page_no - 1) * per_page}
+    if filters.page is not None:
+        values["page_id"] = filters.page.id
+    if filters.person is not None:
+        values["person_id"] = filters.person.id
+    rows = db.session.execute(stream, values).all()
     if not rows and page_no > 1:
         raise NotFound(f"There is no page {page_no} of recent changes; the list is shorter than that.")
     return ChangeLog(changes=_changes(user, rows[:per_page]), page_no=page_no, has_older=len(rows) > per_page)
+
+
+@cache
+def _stream(shape: _Shape) -> Select | None:
+    """The (source, id) of one page of changes, newest first; None when this reader may see none of the kind
+    asked for. The page's rows are among each kind's newest `wanted`, which each kind reads from its index by
+    time: the union is of those few, not of every revision and decision there ever was."""
+    parts = []
+    if shape.staff and (shape.kind is None or shape.kind in _REVISION_KINDS):
+        parts.append(_revision_rows(shape))
+    if shape.kind in (None, ChangeKind.REVIEW):
+        parts.append(_decision_rows(shape, approved_only=not shape.staff))
+        parts.append(_file_decision_rows(shape, approved_only=not shape.staff))
+    if shape.staff and shape.kind in (None, ChangeKind.FILE):
+        parts.append(_file_version_rows(shape))
+    if not parts:
+        return None
+    newest = [_newest(part) for part in parts]
+    stream = (newest[0] if len(newest) == 1 else union_all(*newest)).subquery()
+    return (
+        select(stream.c.source, stream.c.id)
+        .order_by(stream.c.at.desc(), stream.c.source.desc(), stream.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
 
 
 # The feed -----------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Integer, case, cast, delete, distinct, func, insert, select, true
+from sqlalchemy import Integer, Select, bindparam, case, cast, delete, distinct, func, insert, select, true
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
@@ -364,11 +365,22 @@ def own_file_answer(user: User, page: Page, attachment: Attachment) -> OwnAnswer
     )
 
 
-def _tallies(condition, limit: int | None = None) -> tuple[int, int, list[PageTally]]:
+def _tallies(statement: Select, values: dict) -> tuple[int, int, list[PageTally]]:
+    """How many would and would not share in all, and per page, from a `_tally_statement`."""
+    rows = db.session.execute(statement, values).all()
+    pages = [
+        PageTally(page_id=page_id, slug=slug, title=title, would_share=would_share, would_not=would_not)
+        for page_id, slug, title, would_share, would_not, *_ in rows
+    ]
+    would_share, would_not = rows[0][5:] if rows else (0, 0)
+    return would_share, would_not, pages
+
+
+def _tally_statement(condition, limited: bool) -> Select:
     """The pages' own answers (those about their files are counted by `_file_answers`): how many would and would
     not share, and per page, the most "would not share" first, then the most answered, then the most recently;
-    only the first `limit` pages when given. Counted and ranked in the database before any title is read, so a
-    dashboard naming five pages reads five rows however many were answered about."""
+    only the first `limit` pages when `limited`. Counted and ranked in the database before any title is read, so
+    a dashboard naming five pages reads five rows however many were answered about."""
     on_text = (condition, Feedback.file_version_id.is_(None))
     yes = func.coalesce(func.sum(case((Feedback.would_share, 1), else_=0)), 0)
     no = func.count() - yes
@@ -388,26 +400,20 @@ def _tallies(condition, limit: int | None = None) -> tuple[int, int, list[PageTa
         .where(*on_text)
         .group_by(Feedback.page_id)
         .order_by(no.desc(), answers.desc(), last.desc(), Feedback.page_id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer) if limited else None)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(Page.id, Page.slug, Revision.title, ranked.c.yes, ranked.c.no, ranked.c.all_yes, ranked.c.all_no)
         .join(ranked, ranked.c.page_id == Page.id)
         # Feedback is only ever on published pages, and these lists can reach the field's summary.
         .join(Revision, Revision.id == Page.published_revision_id)
         .order_by(ranked.c.no.desc(), ranked.c.answers.desc(), ranked.c.last.desc(), Page.id)
-    ).all()
-    pages = [
-        PageTally(page_id=page_id, slug=slug, title=title, would_share=would_share, would_not=would_not)
-        for page_id, slug, title, would_share, would_not, *_ in rows
-    ]
-    would_share, would_not = rows[0][5:] if rows else (0, 0)
-    return would_share, would_not, pages
+    )
 
 
-def _file_answers(condition) -> FileAnswers:
-    rows = db.session.execute(
+def _file_answer_statement(condition) -> Select:
+    return (
         select(Attachment.id, Page.slug, Revision.title, Attachment.name, Feedback.would_share, func.count())
         .join(FileVersion, FileVersion.id == Feedback.file_version_id)
         .join(Attachment, Attachment.id == FileVersion.attachment_id)
@@ -415,9 +421,12 @@ def _file_answers(condition) -> FileAnswers:
         .join(Revision, Revision.id == Page.published_revision_id)
         .where(condition)
         .group_by(Attachment.id, Page.slug, Revision.title, Attachment.name, Feedback.would_share)
-    ).all()
+    )
+
+
+def _file_answers(statement: Select, values: dict) -> FileAnswers:
     found: dict[int, dict] = {}
-    for attachment_id, slug, title, name, would_share, count in rows:
+    for attachment_id, slug, title, name, would_share, count in db.session.execute(statement, values):
         tally = found.setdefault(attachment_id, {"slug": slug, "title": title, "name": name, "yes": 0, "no": 0})
         tally["yes" if would_share else "no"] += count
     tallies = [
@@ -432,18 +441,27 @@ def feedback_counts(user: User, since: datetime, pages: int | None = None) -> Fe
     """Answers since `since`, on the pages and apart on their files: on every page for a lead, on the pages of
     the tactics they own for a council member; the `pages` with the most "would not share" when given."""
     require(is_staff(user), "Only the council and marketing leads see the field's feedback.")
-    condition = Feedback.created_at >= since
-    if not is_lead(user):
+    tallies, files = _since_statements(is_lead(user), pages is not None)
+    values = {"since": since, "user_id": user.id, "limit": pages}
+    would_share, would_not, tallied = _tallies(tallies, values)
+    return FeedbackCounts(
+        since=since, would_share=would_share, would_not=would_not, pages=tallied, files=_file_answers(files, values)
+    )
+
+
+@cache
+def _since_statements(lead: bool, limited: bool) -> tuple[Select, Select]:
+    """feedback_counts' two statements, built once for each shape (that costs more than running them): answers
+    since `since`, on every page for a lead, else on the pages of the tactics `user_id` owns."""
+    condition = Feedback.created_at >= bindparam("since")
+    if not lead:
         owned = (
             select(tactic_pages.c.page_id)
             .join(Tactic, Tactic.id == tactic_pages.c.tactic_id)
-            .where(Tactic.owner_id == user.id)
+            .where(Tactic.owner_id == bindparam("user_id", type_=Integer))
         )
         condition = condition & Feedback.page_id.in_(owned)
-    would_share, would_not, tallies = _tallies(condition, pages)
-    return FeedbackCounts(
-        since=since, would_share=would_share, would_not=would_not, pages=tallies, files=_file_answers(condition)
-    )
+    return _tally_statement(condition, limited), _file_answer_statement(condition)
 
 
 def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
@@ -453,7 +471,7 @@ def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
     No permission check: this is for composing the summary email, whose service lets only leads do so; the
     caller decides who reads the result (the quotes name reps and carry their words)."""
     condition = (Feedback.created_at >= start) & (Feedback.created_at < end)
-    would_share, would_not, pages = _tallies(condition)
+    would_share, would_not, pages = _tallies(_tally_statement(condition, limited=False), {})
     noted = list(
         db.session.execute(
             select(Feedback)
@@ -484,6 +502,6 @@ def feedback_in_period(start: datetime, end: datetime) -> FeedbackReport:
         would_share=would_share,
         would_not=would_not,
         pages=pages,
-        files=_file_answers(condition),
+        files=_file_answers(_file_answer_statement(condition), {}),
         quotes=quotes,
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, Select, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from wiki.errors import BadInput, NotFound, require
@@ -306,33 +307,49 @@ def request_view(user: User, request_id: int) -> RequestView:
 # The home pages -----------------------------------------------------------------------------------
 
 
-def _most_needed(user: User, *criteria) -> list[Row]:
+def _most_needed(user: User, statement: Select, values: dict | None = None) -> list[Row]:
+    return [board_row(user, request, count, False) for request, count in db.session.execute(statement, values)]
+
+
+def _most_needed_where(*criteria) -> Select:
     demand = demand_counts().label("demand")
-    rows = db.session.execute(
+    return (
         loaded_requests()
         .add_columns(demand)
         .where(*criteria)
         .order_by(demand.desc(), ContentRequest.id)
         .limit(MAX_HOME_LIST)
-    ).all()
-    return [board_row(user, request, count, False) for request, count in rows]
+    )
+
+
+# The home pages' lists are built once each (with their loads, that costs more than running them) and bound to
+# the reader when they run.
+@cache
+def _routed() -> Select:
+    person = bindparam("user_id", type_=Integer)
+    owned = select(Tactic.id).where(Tactic.owner_id == person)
+    routed_to_me = or_(
+        ContentRequest.assignee_id == person,
+        (ContentRequest.assignee_id.is_(None)) & ContentRequest.tactic_id.in_(owned),
+    )
+    return _most_needed_where(routed_to_me, ContentRequest.state.in_(sorted(WORKABLE)))
+
+
+@cache
+def _new() -> Select:
+    return _most_needed_where(ContentRequest.state == RequestState.NEW)
 
 
 def routed_to(user: User) -> list[Row]:
     """The open requests this person builds, most needed first, for their home page."""
     require(is_signed_in(user), "Sign in to see the content requests.")
-    owned = select(Tactic.id).where(Tactic.owner_id == user.id)
-    routed_to_me = or_(
-        ContentRequest.assignee_id == user.id,
-        (ContentRequest.assignee_id.is_(None)) & ContentRequest.tactic_id.in_(owned),
-    )
-    return _most_needed(user, routed_to_me, ContentRequest.state.in_(list(WORKABLE)))
+    return _most_needed(user, _routed(), {"user_id": user.id})
 
 
 def to_triage(user: User) -> list[Row]:
     """New requests, most needed first, for the leads' home page."""
     require(can_triage_requests(user), "Only marketing leads triage content requests.")
-    return _most_needed(user, ContentRequest.state == RequestState.NEW)
+    return _most_needed(user, _new())
 
 
 # The summary and the command line -----------------------------------------------------------------

@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import case, func, inspect, select, update
+from sqlalchemy import Integer, Select, bindparam, case, func, inspect, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from wiki.db import write_transaction
@@ -112,14 +113,22 @@ def _state(page: Page, latest: Approval | None, published: int | None) -> PageSt
 def _latest_decisions(page_ids: list[int]) -> dict[int, Approval]:
     if not page_ids:
         return {}
+    rows = db.session.execute(_latest_decisions_of(), {"page_ids": page_ids}).scalars()
+    return {approval.page_id: approval for approval in rows}
+
+
+# The statements every list of pages and the home page run are built once each, with the pages bound when they
+# run: putting one together costs more than running it.
+@cache
+def _latest_decisions_of() -> Select:
     newest = (
-        select(func.max(Approval.id)).where(Approval.page_id.in_(page_ids)).group_by(Approval.page_id).scalar_subquery()
+        select(func.max(Approval.id))
+        .where(Approval.page_id.in_(bindparam("page_ids", expanding=True)))
+        .group_by(Approval.page_id)
+        .scalar_subquery()
     )
     # Who decided is named wherever a decision is shown (the queue, the badges' notes).
-    rows = db.session.execute(
-        select(Approval).options(joinedload(Approval.decided_by)).where(Approval.id.in_(newest))
-    ).scalars()
-    return {approval.page_id: approval for approval in rows}
+    return select(Approval).options(joinedload(Approval.decided_by)).where(Approval.id.in_(newest))
 
 
 def _published_numbers(pages: list[Page]) -> dict[int, int]:
@@ -195,15 +204,20 @@ def longest_waiting_texts(limit: int) -> tuple[dict[int, datetime], int]:
     """The `limit` pages whose draft has waited longest, with since when, and how many pages have one. Revision
     ids follow time, so the longest-waiting are those whose first waiting revision has the lowest id: read in
     order from the pages' index of it, `limit` rows however many drafts wait."""
+    rows = db.session.execute(_longest_waiting(), {"limit": limit}).all()
+    return {page_id: began for page_id, began, _ in rows}, rows[0][2] if rows else 0
+
+
+@cache
+def _longest_waiting() -> Select:
     # The time as a subquery, read only for the rows returned; the count over all of them, before the limit.
     since = select(Revision.created_at).where(Revision.id == Page.first_waiting_revision_id).scalar_subquery()
-    rows = db.session.execute(
+    return (
         select(Page.id, since, func.count().over())
         .where(Page.first_waiting_revision_id.is_not(None))
         .order_by(Page.first_waiting_revision_id)
-        .limit(limit)
-    ).all()
-    return {page_id: began for page_id, began, _ in rows}, rows[0][2] if rows else 0
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 def text_waiting_since(page_ids: list[int]) -> dict[int, datetime]:
@@ -270,22 +284,26 @@ def waiting_texts(pages: list[Page], since: dict[int, datetime], recent: int) ->
     }
     if not counts:
         return {}
-    chosen = Revision.page_id.in_(list(counts))
-    newest = _newest_waiting(chosen, recent) if recent else {}
-    wrote = db.session.execute(
-        _unpublished(Revision.page_id, User)
-        .join(User, User.id == Revision.author_id)
-        .where(chosen)
-        .group_by(Revision.page_id, User.id)
-        .order_by(Revision.page_id, func.min(Revision.number))
-    ).all()
+    newest = _newest_waiting(Revision.page_id.in_(list(counts)), recent) if recent else {}
     authors: dict[int, list[User]] = {}
-    for page_id, author in wrote:
+    for page_id, author in db.session.execute(_waiting_authors(), {"page_ids": list(counts)}):
         authors.setdefault(page_id, []).append(author)
     return {
         page_id: WaitingText(count, since[page_id], newest.get(page_id, []), authors.get(page_id, []))
         for page_id, count in counts.items()
     }
+
+
+@cache
+def _waiting_authors() -> Select:
+    """Everyone who wrote an unpublished revision of each page, in the order they first did."""
+    return (
+        _unpublished(Revision.page_id, User)
+        .join(User, User.id == Revision.author_id)
+        .where(Revision.page_id.in_(bindparam("page_ids", expanding=True)))
+        .group_by(Revision.page_id, User.id)
+        .order_by(Revision.page_id, func.min(Revision.number))
+    )
 
 
 def review_view(user: User, page: Page) -> ReviewView:

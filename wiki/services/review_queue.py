@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -107,6 +108,21 @@ def _file_ahead():
     )
 
 
+# Built once each, with the pages bound when they run: putting them together costs more than running them.
+@cache
+def _pages_with_files_ahead() -> Select:
+    return select(Attachment.page_id).where(_file_ahead()).distinct()
+
+
+@cache
+def _pages_listed() -> Select:
+    return (
+        select(Page)
+        .options(joinedload(Page.head), joinedload(Page.published))
+        .where(Page.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
 def _load_people(waiting_files: list[WaitingFile]) -> None:
     """Who uploaded and who decided, in one query, set on each version and decision as a selectinload would:
     the queue names them on every line."""
@@ -152,8 +168,7 @@ def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = 
     # waiting, those that could reach this page of the queue are its `wanted` longest-waiting: files can
     # only push them later.
     since, text_total = review.longest_waiting_texts(wanted)
-    with_files = select(Attachment.page_id).where(_file_ahead()).distinct()
-    waiting_files = file_review.waiting_files(user, list(db.session.execute(with_files).scalars()))
+    waiting_files = file_review.waiting_files(user, list(db.session.execute(_pages_with_files_ahead()).scalars()))
     text_of_file_pages = review.text_waiting_since(list(waiting_files))
     # When each page's text began to wait, before its files' times are taken into account below.
     text_began = since | text_of_file_pages
@@ -164,12 +179,7 @@ def queue(user: User, page_no: int = 1, per_page: int = PER_PAGE, recent: int = 
     total = text_total + sum(page_id not in text_of_file_pages for page_id in waiting_files)
     order = sorted(since, key=lambda page_id: (since[page_id], page_id))
     shown = order[(page_no - 1) * per_page : wanted]
-    loaded = {
-        page.id: page
-        for page in db.session.execute(
-            select(Page).options(joinedload(Page.head), joinedload(Page.published)).where(Page.id.in_(shown))
-        ).scalars()
-    }
+    loaded = {page.id: page for page in db.session.execute(_pages_listed(), {"ids": shown}).scalars()} if shown else {}
     pages = [loaded[page_id] for page_id in shown]
     states = review.statuses(pages)
     texts = review.waiting_texts(pages, text_began, recent)

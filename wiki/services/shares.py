@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import case, distinct, func, literal, select, true, union_all
+from sqlalchemy import Integer, Select, bindparam, case, distinct, func, literal, select, true, union_all
 from sqlalchemy.orm import selectinload
 
 from wiki.db import lock_row, write_transaction
@@ -244,19 +245,25 @@ def page_shares(user: User, page: Page, limit: int = 20) -> PageShares:
     return PageShares(shares=rows, files=file_mentions.on_files(rows))
 
 
-def _share_query(condition, now: datetime, group=None):
-    recent, longer = now - timedelta(days=RECENT_DAYS), now - timedelta(days=LONGER_DAYS)
+def _share_query(condition, group=None):
+    """Shares since the moments bound as `recent` and `longer` (see _windows)."""
     columns = [
-        func.sum(case((Share.created_at >= recent, 1), else_=0)).label("recent"),
+        func.sum(case((Share.created_at >= bindparam("recent"), 1), else_=0)).label("recent"),
         func.count().label("longer"),
         func.count(distinct(Share.author_id)).label("reps"),
     ]
-    query = select(*([group] if group is not None else []), *columns).where(condition, Share.created_at >= longer)
+    query = select(*([group] if group is not None else []), *columns).where(
+        condition, Share.created_at >= bindparam("longer")
+    )
     return query.group_by(group) if group is not None else query
 
 
+def _windows(now: datetime) -> dict:
+    return {"recent": now - timedelta(days=RECENT_DAYS), "longer": now - timedelta(days=LONGER_DAYS)}
+
+
 def _share_numbers(condition, now: datetime) -> tuple:
-    return tuple(db.session.execute(_share_query(condition, now)).one())
+    return tuple(db.session.execute(_share_query(condition), _windows(now)).one())
 
 
 def _answer_numbers(condition) -> tuple:
@@ -275,14 +282,21 @@ def _usage(shares: tuple | None, answers: tuple | None) -> Usage:
     )
 
 
-def _page_usages(page_ids, now: datetime, limit: int | None = None) -> list[PageUsage]:
+def _page_usages(statement: Select, values: dict) -> list[PageUsage]:
+    return [
+        PageUsage(page_id=page_id, slug=slug, title=title, usage=_usage(numbers[:3], numbers[3:]))
+        for page_id, slug, title, *numbers in db.session.execute(statement, values)
+    ]
+
+
+def _usage_statement(page_ids, limited: bool) -> Select:
     """Usage per page, for the pages among `page_ids` (a query or None for every page) that have any: the most
     sent first, then those most reps answered about, then most would share; the first `limit` of them when
-    given. Counted and ranked before any title is read, so a home page asking for six reads six titles however
-    many pages reps have sent or answered about."""
+    `limited`. Counted and ranked before any title is read, so a home page asking for six reads six titles
+    however many pages reps have sent or answered about."""
     share_condition = Share.page_id.in_(page_ids) if page_ids is not None else true()
     answer_condition = AnswerTally.page_id.in_(page_ids) if page_ids is not None else true()
-    shares = _share_query(share_condition, now, Share.page_id).subquery()
+    shares = _share_query(share_condition, Share.page_id).subquery()
     # Each page's share numbers and its answer numbers (kept per page as answers are given, wiki/models/core.py
     # AnswerTally) as rows of one list, summed per page.
     either = union_all(
@@ -297,17 +311,14 @@ def _page_usages(page_ids, now: datetime, limit: int | None = None) -> list[Page
     names = ("recent", "longer", "reps", "answering", "would_share")
     summed = [func.sum(either.c[name]).label(name) for name in names]
     ranking = (summed[1].desc(), summed[3].desc(), summed[4].desc(), either.c.page_id)
+    limit = bindparam("limit", type_=Integer) if limited else None
     ranked = select(either.c.page_id, *summed).group_by(either.c.page_id).order_by(*ranking).limit(limit).subquery()
-    rows = db.session.execute(
+    return (
         select(Page.id, Page.slug, Revision.title, *(ranked.c[name] for name in names))
         .join(ranked, ranked.c.page_id == Page.id)
         .join(Revision, Revision.id == Page.published_revision_id)
         .order_by(ranked.c.longer.desc(), ranked.c.answering.desc(), ranked.c.would_share.desc(), Page.id)
-    ).all()
-    return [
-        PageUsage(page_id=page_id, slug=slug, title=title, usage=_usage(numbers[:3], numbers[3:]))
-        for page_id, slug, title, *numbers in rows
-    ]
+    )
 
 
 def _zeros(*names: str) -> list:
@@ -323,14 +334,21 @@ def usage_for_page(user: User, page: Page, now: datetime | None = None) -> Usage
 def dashboard_usage(user: User, limit: int, now: datetime | None = None) -> list[PageUsage]:
     """The `limit` most sent pages: of every page for a lead, of the tactics they own for a council member."""
     require(can_see_usage(user), "Only the council and marketing leads see how often pages reach clients.")
+    values = _windows(now or utcnow()) | {"user_id": user.id, "limit": limit}
+    return _page_usages(_dashboard_usage(is_lead(user)), values)
+
+
+@cache
+def _dashboard_usage(lead: bool) -> Select:
+    """Built once for leads and once for council members: putting it together costs more than running it."""
     owned = None
-    if not is_lead(user):
+    if not lead:
         owned = (
             select(tactic_pages.c.page_id)
             .join(Tactic, Tactic.id == tactic_pages.c.tactic_id)
-            .where(Tactic.owner_id == user.id)
+            .where(Tactic.owner_id == bindparam("user_id", type_=Integer))
         )
-    return _page_usages(owned, now or utcnow(), limit)
+    return _usage_statement(owned, limited=True)
 
 
 def tactic_usage(user: User, tactic: Tactic, now: datetime | None = None) -> TacticUsage:
@@ -339,7 +357,7 @@ def tactic_usage(user: User, tactic: Tactic, now: datetime | None = None) -> Tac
     now = now or utcnow()
     page_ids = select(tactic_pages.c.page_id).where(tactic_pages.c.tactic_id == tactic.id)
     total = _usage(_share_numbers(Share.page_id.in_(page_ids), now), _answer_numbers(Feedback.page_id.in_(page_ids)))
-    return TacticUsage(total=total, pages=_page_usages(page_ids, now))
+    return TacticUsage(total=total, pages=_page_usages(_usage_statement(page_ids, limited=False), _windows(now)))
 
 
 def shares_in_period(start: datetime, end: datetime) -> list[ShareLine]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import Integer, Select, bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from wiki.db import day_number, lock_row, write_transaction
 from wiki.errors import BadInput, Conflict, NotFound, require
@@ -33,6 +34,7 @@ from wiki.services.pages import name_for_staff, shown, shown_id, shown_revision
 from wiki.services.permissions import (
     PageOwners,
     can_manage_tactics,
+    can_read_drafts,
     can_review_tactic,
     can_see_page,
     is_signed_in,
@@ -115,26 +117,40 @@ def _loaded(user: User, pages: bool = True):
     return select(Tactic).options(*options)
 
 
+def _open_suggestions():
+    """How many suggestions wait on the pages a tactic links, counted by tactic."""
+    return (
+        select(func.count(Thread.id))
+        .select_from(tactic_pages)
+        .join(Thread, Thread.page_id == tactic_pages.c.page_id)
+        .where(
+            tactic_pages.c.tactic_id == Tactic.id,
+            Thread.kind == ThreadKind.SUGGESTION,
+            Thread.state == ThreadState.OPEN,
+        )
+    )
+
+
 def _open_suggestion_counts(tactic_ids: list[int]) -> dict[int, int]:
     if not tactic_ids:
         return {}
     rows = db.session.execute(
-        select(tactic_pages.c.tactic_id, func.count(Thread.id))
-        .join(Thread, Thread.page_id == tactic_pages.c.page_id)
-        .where(
-            tactic_pages.c.tactic_id.in_(tactic_ids),
-            Thread.kind == ThreadKind.SUGGESTION,
-            Thread.state == ThreadState.OPEN,
-        )
+        _open_suggestions()
+        .add_columns(tactic_pages.c.tactic_id)
+        .where(tactic_pages.c.tactic_id.in_(tactic_ids))
         .group_by(tactic_pages.c.tactic_id)
     )
-    return {tactic_id: count for tactic_id, count in rows}
+    return {tactic_id: count for count, tactic_id in rows}
 
 
-def _rows(user: User, tactics: list[Tactic], now: datetime | None, pages: bool = True) -> list[TacticRow]:
+def _rows(
+    user: User, tactics: list[Tactic], now: datetime | None, pages: bool = True, counts: dict[int, int] | None = None
+) -> list[TacticRow]:
+    """Each tactic as a row; `counts` are their open suggestions when already read, else they are read here."""
     now = now or utcnow()
     visible = [tactic for tactic in tactics if can_see_page(user, tactic.plan)]
-    counts = _open_suggestion_counts([tactic.id for tactic in visible])
+    if counts is None:
+        counts = _open_suggestion_counts([tactic.id for tactic in visible])
     return [
         TacticRow(
             tactic=tactic,
@@ -182,39 +198,59 @@ def needing_attention(user: User, limit: int, now: datetime | None = None) -> At
     tactics there are, and only those are loaded whole."""
     require(is_signed_in(user), "Sign in to see the plan's tactics.")
     now = now or utcnow()
+    rows = db.session.execute(_most_urgent(can_read_drafts(user)), {"now": now, "limit": limit}).all()
+    total, overdue, unowned = rows[0][2:] if rows else (0, 0, 0)
+    return Attention(
+        rows=_rows(user, [tactic for tactic, *_ in rows], now, pages=False, counts={t.id: n for t, n, *_ in rows}),
+        total=total,
+        overdue=overdue,
+        unowned=unowned,
+    )
+
+
+@cache
+def _most_urgent(drafts: bool) -> Select:
+    """needing_attention's statement, built once for each kind of reader (putting it together costs more than
+    running it): each tactic with its owner, plan and open suggestions, then the counts over all of them."""
     active = Tactic.status == TacticStatus.ACTIVE
     # next_review_due and is_overdue, as the database reckons them.
     due = day_number(func.coalesce(Tactic.last_reviewed_at, Tactic.created_at)) + Tactic.cadence_days
-    overdue = active & (due < day_number(literal(now, UTCDateTime)))
+    overdue = active & (due < day_number(bindparam("now", type_=UTCDateTime)))
     unowned = Tactic.owner_id.is_(None)
 
     def first(condition):
         return case((condition, 0), else_=1)
 
-    ranked = db.session.execute(
+    plan = aliased(Page)
+    shown = plan.head_revision_id if drafts else plan.published_revision_id
+    order = (first(active), first(overdue), first(unowned), due, Tactic.id)
+    ranked = (
         select(
             Tactic.id,
-            func.count().over(),
-            func.sum(1 - first(overdue)).over(),
-            func.sum(1 - first(unowned)).over(),
+            func.row_number().over(order_by=order).label("position"),
+            func.count().over().label("total"),
+            func.sum(1 - first(overdue)).over().label("overdue"),
+            func.sum(1 - first(unowned)).over().label("unowned"),
         )
-        .join(Page, Page.id == Tactic.plan_id)
+        .join(plan, plan.id == Tactic.plan_id)
         # The field sees the tactics of published plans only, as it sees the plans.
-        .where(shown_id(user).is_not(None))
-        .order_by(first(active), first(overdue), first(unowned), due, Tactic.id)
-        .limit(limit)
-    ).all()
-    chosen = [tactic_id for tactic_id, *_ in ranked]
-    loaded = {
-        tactic.id: tactic
-        for tactic in db.session.execute(_loaded(user, pages=False).where(Tactic.id.in_(chosen))).scalars()
-    }
-    total, overdue_count, unowned_count = ranked[0][1:] if ranked else (0, 0, 0)
-    return Attention(
-        rows=_rows(user, [loaded[tactic_id] for tactic_id in chosen], now, pages=False),
-        total=total,
-        overdue=overdue_count,
-        unowned=unowned_count,
+        .where(shown.is_not(None))
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+        .subquery()
+    )
+    # The chosen few are loaded whole, their suggestions counted, only once they are chosen.
+    return (
+        select(
+            Tactic,
+            _open_suggestions().correlate(Tactic).scalar_subquery(),
+            ranked.c.total,
+            ranked.c.overdue,
+            ranked.c.unowned,
+        )
+        .join(ranked, ranked.c.id == Tactic.id)
+        .options(joinedload(Tactic.owner), joinedload(Tactic.plan).joinedload(Page.head if drafts else Page.published))
+        .order_by(ranked.c.position)
     )
 
 

@@ -52,9 +52,6 @@ def dashboard_context(user: User) -> dict:
     if is_staff(user):
         listed = [row for recent in context["recently_changed"].values() for row in recent.rows]
         context["statuses"] = list_statuses(user, listed)
-        context["my_tactics"] = tactics.tactic_for_owner(user, user)
-        context["my_threads"] = activity.open_threads_on_my_pages(user)
-        context["my_revisions"] = activity.my_recent_revisions(user, 6)
         context["feedback"] = feedback.feedback_counts(
             user, utcnow() - timedelta(days=FEEDBACK_DAYS), DASHBOARD_FEEDBACK
         )
@@ -63,6 +60,11 @@ def dashboard_context(user: User) -> dict:
         context["waiting"] = review_queue.queue(user, per_page=DASHBOARD_WAITING, recent=0)
         context["tactics"] = tactics.needing_attention(user, DASHBOARD_TACTICS)
         context["chart"] = contribution_chart(activity.council_contributions(user, days=90))
+    elif is_staff(user):
+        # A council member's own cards; a lead's home has the whole council's in their place.
+        context["my_tactics"] = tactics.tactic_for_owner(user, user)
+        context["my_threads"] = activity.open_threads_on_my_pages(user)
+        context["my_revisions"] = activity.my_recent_revisions(user, 6)
     # Content requests (issue 10, part 2).
     if is_staff(user):
         context["requests_routed"] = content_requests.routed_to(user)
