@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from wiki.forms import ActionForm
 from wiki.services import feedback, files, pages
 from wiki.services.file_mentions import Mention
 from wiki.views import int_arg
@@ -31,7 +30,6 @@ def give(slug: str):
             "partials/feedback_form.html",
             page=page,
             own_feedback=feedback.own_answer(current_user, page),
-            action_form=ActionForm(),
             thanks=THANKS,
         )
     flash(THANKS, "success")
@@ -51,7 +49,6 @@ def give_on_file(slug: str, name: str):
         return render_template(
             "partials/feedback_form.html",
             page=page,
-            action_form=ActionForm(),
             thanks=THANKS,
             **file_voice_context(current_user, page, attachment, version),
         )

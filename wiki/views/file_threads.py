@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from wiki.errors import BadInput
-from wiki.forms import ActionForm
 from wiki.models import AnchorState
 from wiki.services import file_threads, files, pages
 from wiki.views import int_arg
@@ -72,7 +71,6 @@ def after_action(thread, message: str):
             marks={},
             can_discuss=True,
             can_decide=False,
-            action_form=ActionForm(),
         )
     flash(message, "success")
     return _to_thread(thread.page, attachment, thread)

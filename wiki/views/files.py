@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 
 from wiki.errors import BadInput, WikiError
-from wiki.forms import ActionForm
 from wiki.services import file_review, file_threads, file_uploads, files, pages
 from wiki.text.sizes import human_size
 from wiki.views import int_arg
@@ -54,7 +53,6 @@ def _index(page, **upload):
         page=page,
         rows=files.list_files(current_user, page),
         can=files.capabilities(current_user),
-        action_form=ActionForm(),
         max_upload=human_size(files.max_upload_bytes()),
         max_upload_bytes=files.max_upload_bytes(),
         **upload,
@@ -165,7 +163,6 @@ def _preview(page, attachment, number: int | None, **upload):
         decisions=file_review.decisions(current_user, attachment) if can.see_drafts else {},
         threads=file_threads.for_preview(current_user, attachment, version),
         can=can,
-        action_form=ActionForm(),
         max_upload=human_size(files.max_upload_bytes()),
         max_upload_bytes=files.max_upload_bytes(),
         can_delete=file_uploads.can_delete(current_user, attachment),

@@ -10,7 +10,6 @@ from flask import current_app, render_template, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from wiki.forms import ActionForm
 from wiki.models import AnchorState, Page, PageKind, Thread, ThreadKind, User
 from wiki.services import feedback, files, pages, review, tactics, threads
 from wiki.services.permissions import can_decide_suggestion, can_discuss, can_give_feedback, is_staff
@@ -125,7 +124,6 @@ def _page_context(user: User, page: Page, number: int | None) -> dict:
         "is_head": revision.id == page.head_revision_id,
         "is_published": revision.id == page.published_revision_id,
         "status": review.status(page),
-        "action_form": ActionForm(),
         "threads": None,
         "margin": None,
         "marks": {},

@@ -149,7 +149,6 @@ def history(slug: str):
             "page_no": page_no,
             "page_count": page_count,
             "decisions": review.decisions_for(current_user, page),
-            "action_form": ActionForm(),
         }
 
     return page_cache.kept_page("pages/history.html", (request.path, request.query_string), context)

@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from wiki.errors import BadInput
-from wiki.forms import ActionForm
 from wiki.services import pages, presenting
 from wiki.services.permissions import can_assign_presenters, can_present, can_read_drafts
 from wiki.views import whole_number
@@ -59,9 +58,7 @@ def _plan_page(slug: str, status: int = 200, chosen: dict[str, int | None] | Non
     page = pages.readable_page(current_user, slug)
     plan = presenting.presenters_plan(current_user, page)
     picked = {row.key: row.presenter_id for row in plan.rows} | (chosen or {})
-    return render_template(
-        "present/presenters.html", plan=plan, picked=picked, error=error, action_form=ActionForm()
-    ), status
+    return render_template("present/presenters.html", plan=plan, picked=picked, error=error), status
 
 
 @bp.get("/<slug>/presenters")

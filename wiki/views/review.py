@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from wiki.forms import ActionForm
 from wiki.services import pages, review, review_queue
 from wiki.views import int_arg
 from wiki.views.pages import revision_action
@@ -25,7 +24,7 @@ def queue():
 @login_required
 def page(slug: str):
     found = review_queue.page_review(current_user, pages.readable_page(current_user, slug))
-    return render_template("review/page.html", view=found.text, files=found.files, action_form=ActionForm())
+    return render_template("review/page.html", view=found.text, files=found.files)
 
 
 @bp.post("/p/<slug>/publish")

@@ -45,5 +45,5 @@ def round_context(user: User, page: Page, context: dict) -> dict:
     margin = field_margin_context(user, page, context["revision"], listed, now)
     result["round_can_comment"] = margin["round_can_comment"]
     if margin["round_threads"] or margin["round_can_comment"]:
-        result["margin"] = Markup(render_template("rounds/_margin.html", action_form=context["action_form"], **margin))
+        result["margin"] = Markup(render_template("rounds/_margin.html", **margin))
     return result

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from wiki.errors import BadInput
-from wiki.forms import ActionForm
 from wiki.models import utcnow
 from wiki.services import pages, rounds, threads
 from wiki.services.permissions import can_discuss
@@ -45,7 +44,7 @@ def report(round_id: int):
 def field_margin(page):
     """The field's margin of the round after a change, as htmx swaps it in place of the old one."""
     margin = field_margin_context(current_user, page, page.published)
-    return render_template("rounds/_margin.html", action_form=ActionForm(), **margin)
+    return render_template("rounds/_margin.html", **margin)
 
 
 @bp.post("/rounds/<int:round_id>/threads")

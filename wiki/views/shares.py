@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from wiki.forms import ActionForm
 from wiki.models import Page, User
 from wiki.services import files, pages, shares
 from wiki.services.file_mentions import Mention
@@ -49,9 +48,7 @@ def record(slug: str):
         request.form.get("reaction"),
     )
     if is_fragment_request():
-        return render_template(
-            "shares/_form.html", page=page, action_form=ActionForm(), thanks=THANKS, **share_context(current_user, page)
-        )
+        return render_template("shares/_form.html", page=page, thanks=THANKS, **share_context(current_user, page))
     flash(THANKS, "success")
     return redirect(url_for("pages.view", slug=page.slug, _anchor="client-shares"), code=303)
 
@@ -75,7 +72,6 @@ def record_on_file(slug: str, name: str):
         return render_template(
             "shares/_form.html",
             page=page,
-            action_form=ActionForm(),
             thanks=file_thanks(attachment.name),
             **file_voice_context(current_user, page, attachment, version),
         )

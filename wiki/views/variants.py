@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from wiki.forms import ActionForm
 from wiki.services import pages, rendering, variant_admin, variant_history, variants
 from wiki.services.permissions import can_change_variant, can_make_variant
 from wiki.services.variants import UpdateConflict, VariantConflict
@@ -52,7 +51,6 @@ def index(slug: str):
         can_make=can_make_variant(current_user, page),
         divergence=variants.divergence(current_user, page) if every else None,
         every=every,
-        action_form=ActionForm(),
         name=request.args.get("name", ""),
     )
 
@@ -96,7 +94,6 @@ def show(slug: str, variant_id: int):
         offers=variants.offers(variant),
         mine=mine,
         candidates=variants.share_candidates(variant) if mine else [],
-        action_form=ActionForm(),
         old=old,
     )
 
@@ -109,7 +106,6 @@ def _editor(page, variant, body: str, summary: str, base_number: int, upstream_n
         "summary": summary,
         "base_number": base_number,
         "upstream_number": upstream_number,
-        "action_form": ActionForm(),
         **extra,
     }
 
@@ -192,7 +188,6 @@ def send_back(slug: str, variant_id: int):
         variant=variant,
         hunks=variants.my_changes(variant),
         sent={(row.offer.passage, row.offer.replacement) for row in variants.offers(variant)},
-        action_form=ActionForm(),
     )
 
 
@@ -208,7 +203,6 @@ def _shares_answer(page, variant, message: str):
         variant=variant,
         mine=True,
         candidates=variants.share_candidates(variant),
-        action_form=ActionForm(),
         message=message,
     )
 
@@ -248,7 +242,6 @@ def delete(slug: str, variant_id: int):
             page=page,
             variant=variant,
             goes=variant_admin.what_goes(current_user, variant),
-            action_form=ActionForm(),
         )
     name = variant.name
     variant_admin.remove(current_user, variant)
