@@ -286,13 +286,34 @@ def test_the_service_refuses_nul_characters_whoever_calls_it(world, app):
             find_pages(db.session.get(User, world["lead"].id), "credit\x00union")
 
 
-def test_at_most_fifty_results(app, people, as_council):
+def test_pages_found_come_twenty_at_a_time_with_previous_and_next(app, people, as_council):
     with app.app_context():
         for n in range(52):
             make_page(people["council"], slug=f"note-{n:02d}", title=f"Note {n:02d}", bodies=("Common word.\n",))
-    body = as_council.get("/search?q=common").get_data(as_text=True)
-    assert len(hits(as_council.get("/search?q=common"))) == 50
-    assert "Only the first 50 are shown" in body
+    first = as_council.get("/search?q=common")
+    body = first.get_data(as_text=True)
+    assert len(hits(first)) == 20 and "20+ pages found" in body
+    assert '<a href="/search?q=common&amp;p=2" rel="next">Next</a>' in body and 'rel="prev"' not in body
+    second = as_council.get("/search?q=common&p=2")
+    body = second.get_data(as_text=True)
+    assert len(hits(second)) == 20 and "Pages found, 21–40" in body and "(results page 2)" in body
+    assert '<a href="/search?q=common" rel="prev">Previous</a>' in body and "p=3" in body
+    last = as_council.get("/search?q=common&p=3")
+    assert len(hits(last)) == 12 and 'rel="next"' not in last.get_data(as_text=True)
+    # Each page found once, in one order across the three.
+    assert sorted(hits(first) + hits(second) + hits(last)) == [f"Note {n:02d}" for n in range(52)]
+    beyond = as_council.get("/search?q=common&p=4")
+    assert beyond.status_code == 404 and "There is no page 4 of results" in beyond.get_data(as_text=True)
+    assert as_council.get("/search?q=common&p=0").status_code == 400
+
+
+def test_the_first_page_of_results_alone_lists_files_and_comments(app, people, as_council):
+    with app.app_context():
+        for n in range(21):
+            make_page(people["council"], slug=f"note-{n:02d}", title=f"Note {n:02d}", bodies=("Zebracorn word.\n",))
+        threads.start_thread(people["council"], pages.get_page("note-00"), 1, "A zebracorn remark.", None)
+    assert "1 comment found" in as_council.get("/search?q=zebracorn").get_data(as_text=True)
+    assert "comment found" not in as_council.get("/search?q=zebracorn&p=2").get_data(as_text=True)
 
 
 def test_every_page_has_a_labelled_search_box_in_the_header(world, as_field):
@@ -431,9 +452,9 @@ def test_a_page_published_at_its_head_has_one_row_in_the_index(world, app):
 # Cost --------------------------------------------------------------------------------------------------
 
 
-def _statements(app, browser, user, n: int, matching: int) -> int:
+def _statements(app, browser, user, n: int, shown: str) -> int:
     """Statements one search costs after adding `n` pages that match (published, with a comment and a file that
-    match), `matching` in all."""
+    match), the page of results saying it found `shown` of each."""
     with app.app_context():
         for index in range(n):
             slug = f"common-{n}-{index}"
@@ -448,13 +469,13 @@ def _statements(app, browser, user, n: int, matching: int) -> int:
         response = person.get("/search?q=common")
     body = response.get_data(as_text=True)
     for found in ("pages", "files", "comments"):
-        assert f"{matching} {found} found" in body
+        assert f"{shown} {found} found" in body
     return len(seen)
 
 
 def test_a_search_costs_the_same_statements_with_5_or_50_matching_pages(app, people, browser, read_files_in_process):
-    few = _statements(app, browser, people, 5, matching=5)
-    many = _statements(app, browser, people, 45, matching=50)
+    few = _statements(app, browser, people, 5, shown="5")
+    many = _statements(app, browser, people, 45, shown="20+")
     assert few == many
 
 

@@ -6,7 +6,8 @@ pages it can read, and never comments (wiki/services/search_index.py keeps one i
 one of the words in their title come first, then the others, each by rank (bm25 on SQLite, ts_rank on PostgreSQL, a
 word in the title weighing more than one in the text); words are stemmed ("campaigns" finds "campaign"), "quoted
 phrases" and prefixes (camp*) work, and each hit comes with a snippet the database marked. Each kind of result costs
-two statements whatever the number of hits: one finds and marks the best 50, one loads what the page shows of them.
+two statements whatever the number of hits: one finds and marks the best few, one loads what the page shows of them.
+Pages come 20 at a time (`page_no`); the first page of results also lists the best 20 files and comments.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload, load_only
 
-from wiki.errors import BadInput, require
+from wiki.errors import BadInput, NotFound, require
 from wiki.extensions import db
 from wiki.files import kinds
 from wiki.models import Attachment, Comment, FileVersion, Page, Revision, SearchSource, Thread, User
@@ -26,7 +27,8 @@ from wiki.services.permissions import can_discuss, can_follow_published, can_rea
 from wiki.text.search_text import MARK_END, MARK_START, Marked, Term, fts5_query, marked, parse_query
 
 MAX_QUERY = 200
-MAX_RESULTS = 50
+# Per page of results: marking a snippet is most of what a hit costs, so a page marks only what it shows.
+MAX_RESULTS = 20
 # FTS5's bm25 weights per column (title, body), and PostgreSQL's per weight class (D, C, B = body, A = title).
 _BM25_WEIGHTS = "10.0, 1.0"
 _TS_RANK_WEIGHTS = "{0.1, 0.1, 0.2, 1.0}"
@@ -77,13 +79,19 @@ class CommentHit:
 class Results:
     query: str
     hits: list[Hit]
-    more: bool
+    more: bool  # pages found after these: the next page of results has them
     files: list[FileHit] = field(default_factory=list)
     more_files: bool = False
     comments: list[CommentHit] = field(default_factory=list)
     more_comments: bool = False
     # Why nothing was searched for although something was typed.
     notice: str = ""
+    page_no: int = 1
+
+    @property
+    def first_shown(self) -> int:
+        """The number of the first page found on this page of results (21 on the second)."""
+        return (self.page_no - 1) * MAX_RESULTS + 1
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,8 @@ class _Found:
     excerpt: Marked
 
 
-def find_pages(user: User, query: str) -> Results:
+def find_pages(user: User, query: str, page_no: int = 1) -> Results:
+    """The pages found, `MAX_RESULTS` at a time from `page_no`; files and comments on the first page only."""
     require(can_follow_published(user), "Sign in to search the wiki.")
     if len(query) > MAX_QUERY:
         raise BadInput(f"Search for at most {MAX_QUERY} characters; that was {len(query)}.")
@@ -111,7 +120,11 @@ def find_pages(user: User, query: str) -> Results:
     if not terms:
         return Results(query=query, hits=[], more=False, notice="Search for words or numbers: this had none.")
     audience = "staff" if can_read_drafts(user) else "field"
-    pages, more = _matches(terms, SearchSource.PAGE, audience)
+    pages, more = _matches(terms, SearchSource.PAGE, audience, offset=(page_no - 1) * MAX_RESULTS)
+    if page_no > 1:
+        if not pages:
+            raise NotFound(f"There is no page {page_no} of results for “{query}”; fewer pages have its words.")
+        return Results(query=query, hits=_page_hits(pages), more=more, page_no=page_no)
     files, more_files = _matches(terms, SearchSource.FILE, audience, one_per_file=True)
     comments, more_comments = _matches(terms, SearchSource.COMMENT, audience) if can_discuss(user) else ([], False)
     return Results(
@@ -130,8 +143,9 @@ def find_pages(user: User, query: str) -> Results:
 # Each source has an index of its own (wiki/models/search.py): search_fts_<source> on SQLite, a partial GIN index on
 # PostgreSQL, which the source written into the statement lets the planner pick. Rows with one of the words in their
 # title come first (`in_title`), then by rank, lower is better; bm25 and ts_rank alone could put a short text saying
-# a word twice above a page named by it. For the field, a file counts only on a page that is published: its
-# approved version can sit on a page the field can't read.
+# a word twice above a page named by it (on PostgreSQL the title's words are those weighted A in the row's tsvector:
+# filtering them out of it costs half what parsing each title again did). For the field, a file counts only on a
+# page that is published: its approved version can sit on a page the field can't read.
 _SQLITE_RANKED = """
     SELECT d.id AS id, d.attachment_id AS attachment_id, bm25({fts}, {weights}) AS rank,
         d.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :in_title) AS in_title
@@ -140,18 +154,18 @@ _SQLITE_RANKED = """
 """
 _POSTGRESQL_RANKED = """
     SELECT d.id AS id, d.attachment_id AS attachment_id, -ts_rank('{weights}', d.tsv, q.q) AS rank,
-        to_tsvector('english', replace(d.title, '<', '<' || chr(1))) @@ q.any_word AS in_title
+        ts_filter(d.tsv, '{{a}}') @@ q.any_word AS in_title
     FROM search_docs d, q
     WHERE d.tsv @@ q.q AND d.source = '{source}' AND d.{audience} {published}
 """
 _PUBLISHED_PAGE = "AND EXISTS (SELECT 1 FROM pages p WHERE p.id = d.page_id AND p.published_revision_id IS NOT NULL)"
 # The best rows (for files, the best part of each file), one more than shown so the page can say there are more.
 _ORDER = "in_title DESC, rank, id"
-_CHOSEN = f"SELECT id, in_title, rank FROM ranked ORDER BY {_ORDER} LIMIT :limit"
+_CHOSEN = f"SELECT id, in_title, rank FROM ranked ORDER BY {_ORDER} LIMIT :limit OFFSET :offset"
 _CHOSEN_PER_FILE = f"""
     SELECT id, in_title, rank FROM (
         SELECT id, in_title, rank, row_number() OVER (PARTITION BY attachment_id ORDER BY {_ORDER}) AS n FROM ranked
-    ) best WHERE n = 1 ORDER BY {_ORDER} LIMIT :limit
+    ) best WHERE n = 1 ORDER BY {_ORDER} LIMIT :limit OFFSET :offset
 """
 _COLUMNS = "d.id, d.page_id, d.revision_id, d.attachment_id, d.file_version_id, d.position, d.comment_id"
 # Marking the chosen rows only: snippets of every row that matched would cost as much as reading them all. The index
@@ -232,9 +246,10 @@ def _positions(terms: tuple[Term, ...], params: dict) -> str:
 
 
 def _matches(
-    terms: tuple[Term, ...], source: SearchSource, audience: str, one_per_file: bool = False
+    terms: tuple[Term, ...], source: SearchSource, audience: str, one_per_file: bool = False, offset: int = 0
 ) -> tuple[list[_Found], bool]:
-    params: dict = {"limit": MAX_RESULTS + 1, "start": MARK_START, "end": MARK_END}
+    """The best `MAX_RESULTS` rows after the first `offset`, and whether there are more after them."""
+    params: dict = {"limit": MAX_RESULTS + 1, "offset": offset, "start": MARK_START, "end": MARK_END}
     published = _PUBLISHED_PAGE if audience == "field" and source == SearchSource.FILE else ""
     chosen = _CHOSEN_PER_FILE if one_per_file else _CHOSEN
     if db.session.get_bind().dialect.name == "postgresql":

@@ -86,7 +86,9 @@ def feed():
 @bp.get("/search")
 @login_required
 def search():
-    return render_template("search.html", results=find_pages(current_user, request.args.get("q", "")))
+    return render_template(
+        "search.html", results=find_pages(current_user, request.args.get("q", ""), int_arg("p", 1))
+    )
 
 
 @bp.get("/new")
