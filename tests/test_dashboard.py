@@ -135,3 +135,27 @@ def test_two_council_members_each_see_only_their_own_pages_numbers_and_requests(
         assert seen(ben) == ([], ["Ben Seat's deck"], ["A checklist for Ben Seat"])
         assert seen(lead)[:2] == (["Ana Seat's deck"], ["Ben Seat's deck", "Ana Seat's deck"])
         assert seen(ana) == (["Ana Seat's deck"], ["Ana Seat's deck"], ["A checklist for Ana Seat"])
+
+
+def _luminance(colour: str) -> float:
+    if len(colour) == 4:  # #fff
+        colour = "#" + "".join(digit * 2 for digit in colour[1:])
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_colour_of_the_contributions_chart_stands_out_from_its_card():
+    """WCAG 1.4.11: the parts of a chart a reader must tell apart need 3:1 against what is beside them; the
+    segments are parted by a line of the card's colour, so each must reach 3:1 against the card."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).parent.parent / "static" / "app.css").read_text()
+    card = re.search(r"--card: (#[0-9a-f]{3}(?:[0-9a-f]{3})?);", css).group(1)
+    fills = dict(re.findall(r"\.seg-(\w+) \{ fill: (#[0-9a-f]{6}); \}", css))
+    assert set(fills) == {"edits", "accepted_suggestions", "resolved_threads"}
+    assert re.search(r"\.seg \{ stroke: var\(--card\);", css)
+    for kind, fill in fills.items():
+        lighter, darker = sorted((_luminance(fill), _luminance(card)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 3, kind
