@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.factories import make_page, make_user, publish
+from tests.queries import counted_queries
 from wiki.db import write_transaction
 from wiki.models import Approval, Decision, RevisionOrigin, utcnow
 from wiki.services import pages, review
@@ -173,9 +174,12 @@ def test_field_filters_never_reveal_unpublished_pages_or_people(world, as_field)
 def test_filter_form_is_plain_labelled_get_form_with_feed_link(world, as_council):
     html = as_council.get("/changes").get_data(as_text=True)
     assert '<form class="filters" method="get" action="/changes"' in html
-    for name in ("page", "person", "kind"):
+    for name in ("person", "kind"):
         assert f'<label for="filter-{name}">' in html and f'<select id="filter-{name}" name="{name}">' in html
-    assert '<option value="webinar-series"' in html and f'<option value="{world["drafter"].id}"' in html
+    # The page is typed: the form doesn't list every page, it offers those whose title holds what is typed.
+    assert '<label for="filter-page">' in html and '<input id="filter-page" name="page" list="page-options"' in html
+    assert '<option value="webinar-series"' not in html and f'<option value="{world["drafter"].id}"' in html
+    assert 'hx-get="/pages/names"' in html
     assert '<a href="/changes">Clear filters</a>' in html
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert 'hx-push-url="true"' in html
@@ -203,3 +207,42 @@ def test_fifty_at_a_time_with_older_link_keeping_filters(app, people, as_council
     assert len(entries_from(second)) == 2
     assert 'rel="next"' not in second
     assert '<a href="/changes?page=long-history&amp;kind=edit" rel="prev">Newer</a>' in second
+
+
+def test_the_page_filter_offers_the_pages_whose_title_or_address_holds_what_is_typed(world, as_council, as_field):
+    assert options(as_council.get("/pages/names?page=WEBIN", headers=FRAGMENT)) == [
+        ("webinar-series", "Webinar series")
+    ]
+    assert options(as_council.get("/pages/names?page=fy27-")) == [("fy27-plan", "FY27 plan")]
+    assert options(as_council.get("/pages/names?page=")) == []
+    # The field is offered published pages only, by their published titles.
+    assert options(as_field.get("/pages/names?page=webin")) == []
+    assert options(as_field.get("/pages/names?page=plan")) == [("fy27-plan", "FY27 plan")]
+    # What is typed is text, not a pattern.
+    assert options(as_council.get("/pages/names?page=%25")) == []
+    too_long = as_council.get("/pages/names?page=" + "x" * 201)
+    assert too_long.status_code == 400 and "at most 200 characters" in too_long.get_data(as_text=True)
+
+
+def test_a_filtered_page_is_named_in_the_filter_by_its_title(world, as_council):
+    html = as_council.get("/changes?page=webinar-series").get_data(as_text=True)
+    assert 'value="webinar-series"' in html and '<option value="webinar-series">Webinar series</option>' in html
+
+
+def options(response) -> list[tuple[str, str]]:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return re.findall(r'<option value="([^"]*)">([^<]*)</option>', response.get_data(as_text=True))
+
+
+def test_the_page_filter_reads_the_same_statements_and_twenty_names_however_many_pages_match(app, people, as_council):
+    def offered(count: int) -> tuple[int, int]:
+        with app.app_context():
+            for n in range(count):
+                make_page(people["council"], slug=f"launch-{count}-{n}", title=f"Launch {count}-{n:02d}")
+        as_council.get("/pages/names?page=warm")
+        with counted_queries(app) as seen:
+            found = options(as_council.get(f"/pages/names?page=launch-{count}-"))
+        return len(seen), len(found)
+
+    few, many = offered(5), offered(50)
+    assert few[0] == many[0] and (few[1], many[1]) == (5, 20)

@@ -207,6 +207,8 @@ def test_field_user_never_sees_an_unapproved_revision_anywhere(app, people, brow
         for q in ("SECRET", "secret", "summary", "Unpublished", "draft-marker", "here", "DRAFT-SLIDE", "hidden")
     ]
     searches += [f"/search?q={q}" for q in ("comment", "draft", "banks", "hear", "secr*", "%22draft%20marker%22")]
+    # The page filter's suggestions name pages by the title the reader sees.
+    searches += [f"/pages/names?page={q}" for q in ("SECRET", "secret", "draft", "title", "unpublished", "plan", "-")]
     with app.app_context():
         feed_token = changes_service.feed_token(db.session.get(User, people["field"].id))
     explicit = [

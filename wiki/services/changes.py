@@ -33,7 +33,7 @@ from wiki.models import (
     RevisionOrigin,
     User,
 )
-from wiki.services.pages import check_slug, readable_page, shown_id
+from wiki.services.pages import check_slug, readable_page
 from wiki.services.permissions import can_follow_published, can_read_drafts, can_read_revision
 from wiki.text.plaintext import xml_safe
 
@@ -107,10 +107,9 @@ class ChangeLog:
 
 @dataclass(frozen=True)
 class Choices:
-    """What the filter form offers this reader: only pages and people they may know about."""
+    """What the filter form offers this reader: only people they may know about (pages are typed, and offered as
+    they are by wiki/services/page_index.py names_like)."""
 
-    # Each page's slug and the title this reader sees: columns, not rows, since the form lists every page.
-    pages: list[tuple[str, str]]
     people: list[User]
     kinds: list[tuple[str, str]]
 
@@ -138,11 +137,6 @@ def parse_filters(user: User, slug: str | None, person_id: int | None, kind: str
 
 def filter_choices(user: User) -> Choices:
     require(can_follow_published(user), "Sign in to follow recent changes.")
-    pages = (
-        select(Page.slug, Revision.title)
-        .join(Revision, Revision.id == shown_id(user))
-        .order_by(func.lower(Revision.title))
-    )
     if can_read_drafts(user):
         # Asked per person, from the indexes by author: a list of every revision's author reads every revision.
         changed_by = or_(
@@ -166,7 +160,6 @@ def filter_choices(user: User) -> Choices:
         # The field only ever sees decisions, so there is nothing to choose between.
         kinds = [ChangeKind.REVIEW]
     return Choices(
-        pages=[(slug, title) for slug, title in db.session.execute(pages)],
         people=list(db.session.execute(select(User).where(changed_by).order_by(func.lower(User.name))).scalars()),
         kinds=[(kind.value, KIND_LABELS[kind]) for kind in kinds],
     )

@@ -12,7 +12,7 @@ from functools import cache
 from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import joinedload
 
-from wiki.errors import require
+from wiki.errors import BadInput, require
 from wiki.extensions import db
 from wiki.models import Page, PageKind, Revision, User
 from wiki.services.pages import parse_kind, shown_id
@@ -99,6 +99,38 @@ def _newest_of_each_kind(drafts: bool, per_kind: int) -> Select:
     ]
     picked = union_all(*(select(each.c.revision_id) for each in newest)).subquery()
     return _listed_by(drafts).where(Revision.id.in_(select(picked.c.revision_id))).order_by(Revision.id.desc())
+
+
+# How many pages a name typed into a filter offers, and the longest it reads.
+MAX_NAMES = 20
+MAX_TYPED = 200
+
+
+def names_like(user: User, typed: str) -> list[tuple[str, str]]:
+    """The address and title of the first `MAX_NAMES` pages this reader can open (by the title they see, so the
+    field never learns a draft's) whose title or address holds `typed`, ignoring case, A to Z: what a page filter
+    offers as someone types, rather than listing every page."""
+    require(is_signed_in(user), "Sign in to see the pages.")
+    typed = typed.strip()
+    if len(typed) > MAX_TYPED:
+        raise BadInput(f"Type at most {MAX_TYPED} characters of a page's name; that was {len(typed)}.")
+    if not typed:
+        return []
+    shown = shown_id(user)
+    needle = typed.lower()
+    return [
+        (slug, title)
+        for slug, title in db.session.execute(
+            select(Page.slug, Revision.title)
+            .join(Revision, Revision.id == shown)
+            .where(
+                func.lower(Revision.title).contains(needle, autoescape=True)
+                | Page.slug.contains(needle, autoescape=True)
+            )
+            .order_by(func.lower(Revision.title), Page.id)
+            .limit(MAX_NAMES)
+        )
+    ]
 
 
 def page_index(user: User, kind_asked: str | None, page_no: int = 1, per_page: int = PER_PAGE) -> PageIndex:

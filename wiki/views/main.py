@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from wiki.models import utcnow
 from wiki.services import changes as changelog
 from wiki.services import page_index
-from wiki.services.pages import check_slug
+from wiki.services.pages import check_slug, shown
 from wiki.services.search import find_pages
 from wiki.views import int_arg, page_cache
 from wiki.views.dashboard_context import dashboard_context, list_statuses
@@ -31,6 +31,14 @@ def dashboard():
         lambda: dashboard_context(current_user._get_current_object()),
         fresh_for=timedelta(minutes=1),
     )
+
+
+@bp.get("/pages/names")
+@login_required
+def page_names():
+    """The options of a page filter's list as someone types (`page`, the field's own name), for htmx to swap in."""
+    names = page_index.names_like(current_user, request.args.get("page", ""))
+    return render_template("partials/page_options.html", names=names)
 
 
 @bp.get("/pages")
@@ -58,6 +66,7 @@ def changes():
             "log": changelog.recent_changes(current_user, filters, int_arg("p", 1)),
             "filters": filters,
             "choices": changelog.filter_choices(current_user),
+            "page_title": shown(current_user, filters.page).title if filters.page else "",
         }
 
     if is_fragment_request():
