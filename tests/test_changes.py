@@ -246,3 +246,11 @@ def test_the_page_filter_reads_the_same_statements_and_twenty_names_however_many
 
     few, many = offered(5), offered(50)
     assert few[0] == many[0] and (few[1], many[1]) == (5, 20)
+
+
+def test_a_title_typed_whole_filters_by_that_page_as_the_reader_sees_it(world, as_council, as_field):
+    typed = entries(as_council.get("/changes?page=webinar%20SERIES", headers=FRAGMENT))
+    assert typed == entries(as_council.get("/changes?page=webinar-series", headers=FRAGMENT)) and typed
+    # The field knows only published titles: a draft's page stays as unknown as a missing one.
+    assert as_field.get("/changes?page=Webinar%20series").status_code == 400
+    assert len(entries(as_field.get("/changes?page=fy27%20plan&kind=review"))) >= 1

@@ -33,6 +33,7 @@ from wiki.models import (
     RevisionOrigin,
     User,
 )
+from wiki.services import page_index
 from wiki.services.pages import check_slug, readable_page
 from wiki.services.permissions import can_follow_published, can_read_drafts, can_read_revision
 from wiki.text.plaintext import xml_safe
@@ -119,7 +120,7 @@ class Choices:
 
 def parse_filters(user: User, slug: str | None, person_id: int | None, kind: str | None) -> Filters:
     """Check the filters a reader asked for; a page the field can't read is as unknown as a missing one."""
-    page = readable_page(user, check_slug(slug)) if slug else None
+    page = _filtered_page(user, slug.strip()) if slug and slug.strip() else None
     person = None
     if person_id is not None:
         person = db.session.get(User, person_id)
@@ -133,6 +134,18 @@ def parse_filters(user: User, slug: str | None, person_id: int | None, kind: str
             names = ", ".join(k.value for k in ChangeKind)
             raise BadInput(f"The kind of change must be one of {names}; “{kind[:20]}” isn't.") from None
     return Filters(page=page, person=person, kind=change_kind)
+
+
+def _filtered_page(user: User, typed: str) -> Page:
+    """The page a filter names: by its address, or, when nothing has that address, by the title this reader sees
+    of it (typed whole, ignoring case, rather than chosen from what the field offered)."""
+    try:
+        return readable_page(user, check_slug(typed))
+    except (BadInput, NotFound):
+        titled = page_index.titled(user, typed)
+        if titled is None:
+            raise
+        return titled
 
 
 def filter_choices(user: User) -> Choices:

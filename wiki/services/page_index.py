@@ -133,6 +133,20 @@ def names_like(user: User, typed: str) -> list[tuple[str, str]]:
     ]
 
 
+def titled(user: User, title: str) -> Page | None:
+    """The page whose title, as this reader sees it, is `title` ignoring case (the oldest, should two share one)."""
+    require(is_signed_in(user), "Sign in to see the pages.")
+    if not title.strip() or len(title) > MAX_TYPED:
+        return None
+    return db.session.execute(
+        select(Page)
+        .join(Revision, Revision.id == shown_id(user))
+        .where(func.lower(Revision.title) == title.strip().lower())
+        .order_by(Page.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def page_index(user: User, kind_asked: str | None, page_no: int = 1, per_page: int = PER_PAGE) -> PageIndex:
     """Every page this reader can open (of one kind, or all), by title, `per_page` at a time."""
     require(is_signed_in(user), "Sign in to see the pages.")
