@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from wiki.errors import BadInput, require
 from wiki.extensions import db
 from wiki.models import Page, PageKind, Revision, User
-from wiki.services.pages import parse_kind, shown_id
+from wiki.services.pages import parse_kind, shown_id, shown_id_for
 from wiki.services.permissions import can_read_drafts, is_signed_in
 
 PER_PAGE = 100
@@ -48,8 +48,8 @@ def _listed(user: User):
 def _listed_by(drafts: bool):
     # The list names who made each page's last change; for the staff, who read drafts, each page's badge says how
     # far its published revision is behind.
-    shown = Page.head_revision_id if drafts else Page.published_revision_id
-    query = select(Page, Revision).join(Revision, Revision.id == shown).options(joinedload(Revision.author))
+    query = select(Page, Revision).join(Revision, Revision.id == shown_id_for(drafts))
+    query = query.options(joinedload(Revision.author))
     return query.options(joinedload(Page.published)) if drafts else query
 
 
@@ -87,7 +87,7 @@ def recently_changed(user: User, per_kind: int) -> dict[PageKind, Recent]:
 @cache
 def _newest_of_each_kind(drafts: bool, per_kind: int) -> Select:
     # Built once for each kind of reader: putting a union of three together costs more than running it.
-    shown = Page.head_revision_id if drafts else Page.published_revision_id
+    shown = shown_id_for(drafts)
     newest = [
         select(shown.label("revision_id"))
         .join(Revision, Revision.id == shown)

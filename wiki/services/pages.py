@@ -105,12 +105,22 @@ def default_title(slug: str) -> str:
 
 def shown_id(user: User | None):
     """The column naming the revision this reader sees of each page, for queries over many pages."""
-    return Page.head_revision_id if can_read_drafts(user) else Page.published_revision_id
+    return shown_id_for(can_read_drafts(user))
+
+
+def shown_id_for(drafts: bool, page=Page):
+    """The same for a reader who does (or doesn't) read drafts, of `page` or an alias of it: for statements built
+    once per kind of reader."""
+    return page.head_revision_id if drafts else page.published_revision_id
 
 
 def shown_revision(user: User | None):
     """The relationship `shown` reads, for loading it with many pages."""
-    return Page.head if can_read_drafts(user) else Page.published
+    return shown_revision_for(can_read_drafts(user))
+
+
+def shown_revision_for(drafts: bool):
+    return Page.head if drafts else Page.published
 
 
 def shown(user: User | None, page: Page) -> Revision | None:

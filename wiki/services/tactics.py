@@ -30,7 +30,7 @@ from wiki.models import (
     tactic_pages,
     utcnow,
 )
-from wiki.services.pages import name_for_staff, shown, shown_id, shown_revision
+from wiki.services.pages import name_for_staff, shown, shown_id, shown_id_for, shown_revision, shown_revision_for
 from wiki.services.permissions import (
     PageOwners,
     can_manage_tactics,
@@ -222,7 +222,7 @@ def _most_urgent(drafts: bool) -> Select:
         return case((condition, 0), else_=1)
 
     plan = aliased(Page)
-    shown = plan.head_revision_id if drafts else plan.published_revision_id
+    shown = shown_id_for(drafts, plan)
     order = (first(active), first(overdue), first(unowned), due, Tactic.id)
     ranked = (
         select(
@@ -249,7 +249,7 @@ def _most_urgent(drafts: bool) -> Select:
             ranked.c.unowned,
         )
         .join(ranked, ranked.c.id == Tactic.id)
-        .options(joinedload(Tactic.owner), joinedload(Tactic.plan).joinedload(Page.head if drafts else Page.published))
+        .options(joinedload(Tactic.owner), joinedload(Tactic.plan).joinedload(shown_revision_for(drafts)))
         .order_by(ranked.c.position)
     )
 
